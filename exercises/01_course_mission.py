@@ -1,0 +1,54 @@
+"""The course mission (cc104): create a delayed queue, send one message and a batch, receive, greet, delete.
+
+This is the flow of the course notebook `sqs-example.ipynb`, one function per step.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Operations.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def create_delayed_queue(sqs: Any, name: str, delay_seconds: int = 5) -> str:
+    """Create a standard queue called `name` whose messages stay hidden for `delay_seconds` after sending.
+
+    Return the queue URL.
+    """
+    # TODO: your code here
+    raise NotImplementedError("create_delayed_queue is not implemented yet")
+
+
+def send_text(sqs: Any, queue_url: str, body: str) -> str:
+    """Send one message whose body is `body`. Return its MessageId."""
+    # TODO: your code here
+    raise NotImplementedError("send_text is not implemented yet")
+
+
+def send_with_authors(sqs: Any, queue_url: str, items: list[tuple[str, str]]) -> list[str]:
+    """Send every (body, author) pair in ONE SendMessageBatch call (at most 10 pairs).
+
+    Each message carries a String message attribute `Author`. Return the MessageIds in the order of `items`.
+    """
+    # TODO: your code here
+    raise NotImplementedError("send_with_authors is not implemented yet")
+
+
+def receive_with_author(sqs: Any, queue_url: str, wait_seconds: int = 10) -> list[dict[str, Any]]:
+    """Receive up to 10 messages, long-polling for up to `wait_seconds`, asking for the `Author` attribute.
+
+    Return one dict per message: {"body": ..., "author": ... or None, "receipt_handle": ...}.
+    """
+    # TODO: your code here
+    raise NotImplementedError("receive_with_author is not implemented yet")
+
+
+def greet(message: dict[str, Any]) -> str:
+    """Turn {"body": "world", "author": "Daniel1"} into "Hello, world! (Daniel1)"."""
+    # TODO: your code here
+    raise NotImplementedError("greet is not implemented yet")
+
+
+def delete(sqs: Any, queue_url: str, receipt_handle: str) -> None:
+    """Delete the received message identified by `receipt_handle`, so it is never delivered again."""
+    # TODO: your code here
+    raise NotImplementedError("delete is not implemented yet")

@@ -1,0 +1,9 @@
+"""sqs-kata: the grader behind the SQS kata (backends, fixtures, learner messages, results)."""
+
+from pathlib import Path
+
+# The repository root: where kata.toml, exercises/, solutions/ and tests/ live.
+# The kata is used from a checkout (`pip install -e .`), so the package sits one level below it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["PROJECT_ROOT"]

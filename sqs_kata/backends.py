@@ -1,0 +1,239 @@
+"""Where the kata's SQS lives: one object per backend.
+
+A backend knows how to start, how to hand out a boto3 SQS client, and how time passes on it.
+On moto, time is simulated (time-machine shifts moto's clock, so a 30 s visibility timeout costs
+nothing); on a live server it is the wall clock, so the same test really waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+
+from sqs_kata.messages import say
+
+# The region every local backend uses. botocore rejects the course's old "dummy_region"
+# (underscores are not valid in region names), so a real-looking name it accepts is used.
+LOCAL_REGION = "us-east-1"
+DUMMY_CREDENTIALS = {"aws_access_key_id": "kata", "aws_secret_access_key": "kata"}
+
+# Bounded network behaviour: a long poll lasts at most 20 s, so 25 s of read timeout is enough,
+# and one retry keeps a dead endpoint from stalling a test for minutes.
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=25,
+    retries={"mode": "standard", "total_max_attempts": 2},
+)
+
+# Features some backends do not have; a test that needs one is skipped there with this name.
+MESSAGE_MOVE_TASKS = "message move tasks (StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask)"
+
+
+class BackendError(RuntimeError):
+    """A backend could not be chosen or started. The text is the whole story for the learner."""
+
+
+class Clock(Protocol):
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass on the backend (simulated on moto, really waited on a live server)."""
+
+
+class WallClock:
+    """Live servers keep their own time: the only way to let it pass is to wait."""
+
+    def advance(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class ShiftedClock:
+    """moto runs in this process and reads time.time(); time-machine moves that clock forward.
+
+    The clock keeps ticking (tick=True) because moto's long poll loops until real time passes;
+    a frozen clock would make it wait forever.
+    """
+
+    def __init__(self, traveller: Any) -> None:
+        self._traveller = traveller
+
+    def advance(self, seconds: float) -> None:
+        self._traveller.shift(dt.timedelta(seconds=seconds))
+
+
+def make_client(endpoint_url: str | None = None, region: str = LOCAL_REGION, **credentials: str) -> Any:
+    session = boto3.session.Session(region_name=region, **(credentials or DUMMY_CREDENTIALS))
+    return session.client("sqs", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+
+
+class Backend:
+    """Base: a backend that is already running somewhere and keeps real time."""
+
+    name: str = "backend"
+    lacks: Mapping[str, str] = {}  # feature -> why this backend cannot run it
+    live: bool = True
+
+    def __init__(self) -> None:
+        self._client: Any = None
+
+    def start(self) -> None:
+        """Bring the backend up; raise BackendError with a learner message if it cannot."""
+
+    def stop(self) -> None:
+        """Release what start() took. Must be safe to call twice."""
+
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self.new_client()
+        return self._client
+
+    def new_client(self) -> Any:
+        raise NotImplementedError
+
+    def queue_prefix(self) -> str:
+        """A name prefix no other test shares, so each test owns (and deletes) its own queues."""
+        return f"kata-{secrets.token_hex(4)}-"
+
+    @contextmanager
+    def test_scope(self) -> Iterator[Clock]:
+        """Entered around every test; yields the clock that test may advance."""
+        yield WallClock()
+
+    def lacking(self, feature: str) -> str | None:
+        reason = self.lacks.get(feature)
+        return f"{self.name}: {reason}" if reason else None
+
+
+class MotoBackend(Backend):
+    """moto in this process: no network, no Docker, no Java. Each test gets a fresh mock."""
+
+    name = "moto"
+    live = False
+    lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
+
+    def new_client(self) -> Any:
+        import moto  # noqa: F401  -- importing moto installs its botocore hook before the client exists
+
+        return make_client()
+
+    @contextmanager
+    def test_scope(self) -> Iterator[Clock]:
+        import time_machine
+        from moto import mock_aws
+
+        with mock_aws(), time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
+            yield ShiftedClock(traveller)
+
+
+class MotoServerBackend(Backend):
+    """moto's HTTP server on 127.0.0.1 and a free port: the same wire protocol a live server speaks."""
+
+    name = "moto-server"
+    live = False
+    lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._server: Any = None
+        self.endpoint_url = ""
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def new_client(self) -> Any:
+        return make_client(self.endpoint_url)
+
+    @contextmanager
+    def test_scope(self) -> Iterator[Clock]:
+        # The server's threads live in this process, so time-machine moves their clock too.
+        import time_machine
+
+        with time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
+            yield ShiftedClock(traveller)
+
+
+class EndpointBackend(Backend):
+    """Any SQS-compatible server that is already running: `docker compose up -d sqs-local`, say."""
+
+    def __init__(self, endpoint_url: str, name: str = "endpoint") -> None:
+        super().__init__()
+        self.endpoint_url = endpoint_url.rstrip("/")
+        self.name = name
+
+    def start(self) -> None:
+        ensure_reachable(self.endpoint_url, fix=say(
+            "先啟動伺服器：`docker compose up -d sqs-local`（有 Docker 時），或 `sqs-kata elasticmq`（只要 Java）。",
+            "Start a server first: `docker compose up -d sqs-local` (with Docker), or "
+            "`sqs-kata elasticmq` (Java only).",
+        ))
+
+    def new_client(self) -> Any:
+        return make_client(self.endpoint_url)
+
+
+def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
+    """Fail fast, in one message, when nothing answers at the endpoint (no per-test failures, no hang)."""
+    parts = urlsplit(endpoint_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=seconds):
+            pass
+    except OSError as error:
+        raise BackendError(say(
+            f"連不上 SQS 伺服器 {endpoint_url}（{error.strerror or error}）。\n{fix}",
+            f"No SQS server answers at {endpoint_url} ({error.strerror or error}).\n{fix}",
+        )) from None
+
+
+def create(spec: str) -> Backend:
+    """Turn one --sqs-backend value into a backend object (not started yet)."""
+    spec = spec.strip()
+    if spec == "moto":
+        return MotoBackend()
+    if spec == "moto-server":
+        return MotoServerBackend()
+    if spec.startswith(("http://", "https://")):
+        return EndpointBackend(spec)
+    raise BackendError(say(
+        f"不認得的 --sqs-backend {spec!r}。可用：{', '.join(KNOWN)}，或一個網址如 http://localhost:9324。",
+        f"Unknown --sqs-backend {spec!r}. Choose one of: {', '.join(KNOWN)}, or a URL such as "
+        "http://localhost:9324.",
+    ))
+
+
+KNOWN = ("moto", "moto-server")
+
+
+def selected(options: list[str] | None, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """--sqs-backend values win; else SQS_KATA_BACKENDS (comma-separated); else SQS_ENDPOINT_URL; else moto."""
+    if options:
+        specs = options
+    elif environ.get("SQS_KATA_BACKENDS"):
+        specs = environ["SQS_KATA_BACKENDS"].split(",")
+    elif environ.get("SQS_ENDPOINT_URL"):
+        specs = [environ["SQS_ENDPOINT_URL"]]
+    else:
+        specs = ["moto"]
+    unique: list[str] = []
+    for spec in (s.strip() for s in specs):
+        if spec and spec not in unique:
+            unique.append(spec)
+    return unique

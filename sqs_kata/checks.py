@@ -1,0 +1,61 @@
+"""Assertions written for a learner: the call, what was expected, what was seen, and a hint.
+
+    expect(url is not None, zh="應該回傳佇列網址", en="should return the queue URL",
+           expected="a URL", seen=url)
+
+prints, for a failing check (in the learner's language):
+
+    create_queue(sqs, 'kata-1a2b-test', delay_seconds=5)
+      should return the queue URL
+        expected: 'a URL'
+        seen    : None
+      Hint: open exercises/01_queues.py, or run `sqs-kata hint 1`
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import pytest
+
+from sqs_kata import learner, messages
+from sqs_kata.manifest import Exercise
+
+UNSET: Any = object()
+
+# Set by the plugin around each test, so messages can name the learner's file.
+current_exercise: Exercise | None = None
+current_file: str | None = None
+
+
+def fail(*, zh: str, en: str, expected: Any = UNSET, seen: Any = UNSET, call: str | None = None) -> NoReturn:
+    __tracebackhide__ = True
+    lines = []
+    shown_call = call or learner.last_call
+    if shown_call:
+        lines.append(shown_call)
+    lines.append(f"  {messages.say(zh, en)}")
+    if expected is not UNSET:
+        lines.append(f"    {messages.expected_label()}: {_show(expected)}")
+    if seen is not UNSET:
+        lines.append(f"    {messages.seen_label()}: {_show(seen)}")
+    if current_exercise is not None and current_file is not None:
+        lines.append(f"  {messages.hint_line(current_file, current_exercise.number)}")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def expect(ok: bool, *, zh: str, en: str, expected: Any = UNSET, seen: Any = UNSET, call: str | None = None) -> None:
+    __tracebackhide__ = True
+    if not ok:
+        fail(zh=zh, en=en, expected=expected, seen=seen, call=call)
+
+
+def expect_equal(seen: Any, expected: Any, *, zh: str, en: str, call: str | None = None) -> None:
+    __tracebackhide__ = True
+    if seen != expected:
+        fail(zh=zh, en=en, expected=expected, seen=seen, call=call)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -1,0 +1,143 @@
+"""Loading the code under grade (exercises/ or solutions/) and calling it safely.
+
+Every call into the learner's code goes through `LearnerFunction`, which turns whatever goes wrong
+(a stub, an exception, a missing function, a file that does not compile) into one learner message
+and a test *failure* -- never an error in the grader, never a wall of tracebacks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import reprlib
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from sqs_kata import PROJECT_ROOT, messages
+
+TARGETS = ("exercises", "solutions")
+
+# The last learner call, for the timeout message: "last call: receive_all(sqs, '…')".
+last_call: str | None = None
+
+_short = reprlib.Repr()
+_short.maxstring = 60
+_short.maxother = 60
+
+
+def resolve_target(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:
+    """'exercises' (default), 'solutions', or a folder holding NN_topic.py files (a student's copy)."""
+    spec = spec or os.environ.get("SQS_KATA_TARGET") or "exercises"
+    path = rootdir / spec if spec in TARGETS else Path(spec).expanduser().resolve()
+    if not path.is_dir():
+        raise pytest.UsageError(messages.say(
+            f"--kata-target {spec!r} 不是資料夾。請用 exercises、solutions，或放有 NN_topic.py 的資料夾路徑。",
+            f"--kata-target {spec!r} is not a folder. Use exercises, solutions, or the path of a folder "
+            "holding the NN_topic.py files.",
+        ))
+    return path
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class LearnerModule:
+    """Attribute access returns a guarded function; loading happens on first use, inside the test."""
+
+    def __init__(self, path: Path, exercise_number: int) -> None:
+        self.path = path
+        self.file = display_path(path)
+        self.exercise_number = exercise_number
+        self._module: ModuleType | None = None
+
+    def _load(self) -> ModuleType:
+        __tracebackhide__ = True
+        if self._module is None:
+            self._module = _import_file(self.path, self.file)
+        return self._module
+
+    def __getattr__(self, name: str) -> LearnerFunction:
+        __tracebackhide__ = True
+        if name.startswith("__"):
+            raise AttributeError(name)
+        function = getattr(self._load(), name, None)
+        if not callable(function):
+            pytest.fail(messages.missing_function(name, self.file), pytrace=False)
+        return LearnerFunction(function, self.file)
+
+
+_loaded: dict[Path, ModuleType | str] = {}
+
+
+def _import_file(path: Path, shown: str) -> ModuleType:
+    """Import a file whose name starts with a digit; cache it, and cache the failure too."""
+    __tracebackhide__ = True
+    if path not in _loaded:
+        if not path.is_file():
+            _loaded[path] = messages.say(f"找不到檔案 {shown}。", f"The file {shown} does not exist.")
+        else:
+            spec = importlib.util.spec_from_file_location(f"kata_target_{path.stem}_{abs(hash(path))}", path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+                _loaded[path] = module
+            except SyntaxError as error:
+                line = (error.text or "").rstrip()
+                _loaded[path] = f"  {shown}:{error.lineno}: SyntaxError: {error.msg}\n    {line}"
+            except Exception as error:  # noqa: BLE001 -- any import-time failure is the learner's to see
+                _loaded[path] = f"  {_where(error, path)}: {type(error).__name__}: {error}"
+    loaded = _loaded[path]
+    if isinstance(loaded, str):
+        pytest.fail(messages.cannot_load(shown, loaded), pytrace=False)
+    return loaded
+
+
+def _where(error: BaseException, path: Path) -> str:
+    """The deepest frame in the learner's file, as file:line (in function)."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
+    if not frames:
+        return display_path(path)
+    frame = frames[-1]
+    return f"{display_path(path)}:{frame.lineno} (in {frame.name})"
+
+
+def describe_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    shown = ["sqs" if _is_sqs_client(a) else _short.repr(a) for a in args]
+    shown += [f"{k}={_short.repr(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(shown)})"
+
+
+def _is_sqs_client(value: Any) -> bool:
+    return getattr(getattr(value, "meta", None), "service_model", None) is not None
+
+
+class LearnerFunction:
+    def __init__(self, function: Any, file: str) -> None:
+        self._function = function
+        self._file = file
+        self.__name__ = function.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        global last_call
+        call = describe_call(self.__name__, args, kwargs)
+        last_call = call
+        try:
+            return self._function(*args, **kwargs)
+        except NotImplementedError:
+            message = messages.not_implemented(self.__name__, self._file)
+        except Exception as error:  # noqa: BLE001 -- turned into one learner message below
+            path = Path(self._function.__code__.co_filename)
+            detail = f"{type(error).__name__}: {error}"
+            message = messages.learner_raised(call, detail, _where(error, path))
+        # Failing outside the except block keeps pytest from printing the learner's exception chain.
+        pytest.fail(message, pytrace=False)

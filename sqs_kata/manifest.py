@@ -1,0 +1,65 @@
+"""The ordered curriculum, read from kata.toml: numbers, bilingual titles, points and hints."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from sqs_kata import PROJECT_ROOT
+
+LANGUAGES = ("zh-TW", "en")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    number: int
+    slug: str  # file stem shared by exercises/, solutions/ and tests/test_<slug>.py
+    points: int
+    title: dict[str, str]  # language -> text
+    hints: tuple[dict[str, str], ...]  # graduated: the first is gentle, the last names the API
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.py"
+
+    @property
+    def test_file(self) -> str:
+        return f"tests/test_{self.slug}.py"
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title["en"]
+
+
+@cache
+def load(path: Path = PROJECT_ROOT / "kata.toml") -> tuple[Exercise, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    exercises = tuple(
+        Exercise(
+            number=int(item["number"]),
+            slug=str(item["slug"]),
+            points=int(item["points"]),
+            title={lang: item["title"][lang] for lang in LANGUAGES},
+            hints=tuple({lang: hint[lang] for lang in LANGUAGES} for hint in item.get("hint", [])),
+        )
+        for item in data["exercise"]
+    )
+    numbers = [e.number for e in exercises]
+    if numbers != sorted(set(numbers)):
+        raise ValueError(f"{path}: exercise numbers must be unique and ascending, got {numbers}")
+    return exercises
+
+
+def by_slug(slug: str) -> Exercise | None:
+    return next((e for e in load() if e.slug == slug), None)
+
+
+def by_number(number: int) -> Exercise | None:
+    return next((e for e in load() if e.number == number), None)
+
+
+def for_test_path(path: Path) -> Exercise | None:
+    """tests/test_01_queues.py belongs to exercise 01_queues."""
+    stem = path.stem
+    return by_slug(stem[len("test_"):]) if stem.startswith("test_") else None

@@ -1,0 +1,97 @@
+"""Learner-facing words, in Traditional Chinese (zh-TW) and English.
+
+Every message the grader prints is a pair; `say()` picks the learner's language.
+The language comes from --lang, then SQS_KATA_LANG, then the locale (zh* -> zh-TW), else English.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+LANGUAGES = ("zh-TW", "en")
+_chosen: str | None = None
+
+
+def detect_language() -> str:
+    for value in (os.environ.get("SQS_KATA_LANG"), os.environ.get("LC_ALL"), os.environ.get("LANG"),
+                  locale.getlocale()[0]):
+        if value:
+            return "zh-TW" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str:
+    global _chosen
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _chosen = lang
+    return language()
+
+
+def language() -> str:
+    return _chosen or detect_language()
+
+
+def say(zh: str, en: str) -> str:
+    return zh if language() == "zh-TW" else en
+
+
+# Words the grader uses in more than one place, kept here so both languages stay in step.
+def expected_label() -> str:
+    return say("預期", "expected")
+
+
+def seen_label() -> str:
+    return say("實際", "seen    ")
+
+
+def hint_line(exercise_file: str, number: int) -> str:
+    return say(f"提示：打開 {exercise_file}，或執行 `sqs-kata hint {number}`",
+               f"Hint: open {exercise_file}, or run `sqs-kata hint {number}`")
+
+
+def not_implemented(function: str, exercise_file: str) -> str:
+    return say(
+        f"{function}() 還沒實作 (not implemented yet)：請打開 {exercise_file}，把 TODO 底下的 "
+        "`raise NotImplementedError` 換成你的程式。",
+        f"{function}() is not implemented yet: open {exercise_file} and replace the "
+        "`raise NotImplementedError` under the TODO with your code.",
+    )
+
+
+def missing_function(function: str, exercise_file: str) -> str:
+    return say(
+        f"MISSING FUNCTION {function} in {exercise_file}：找不到這個函式，是不是改了名字或刪掉了？",
+        f"MISSING FUNCTION {function} in {exercise_file}: the grader cannot find it. "
+        "Did you misname or delete it?",
+    )
+
+
+def cannot_load(exercise_file: str, detail: str) -> str:
+    return say(
+        f"{exercise_file} 無法載入，這個練習的測試都先算失敗（其他練習照常評分）：\n{detail}",
+        f"{exercise_file} cannot be loaded, so this exercise's tests fail (the others are still "
+        f"graded):\n{detail}",
+    )
+
+
+def learner_raised(call: str, error: str, where: str) -> str:
+    return say(
+        f"{call} 拋出了例外：{error}\n  位置：{where}\n  "
+        "練習的函式應該回傳結果，而不是讓例外往外丟（除非說明要你這樣做）。",
+        f"{call} raised {error}\n  at: {where}\n  "
+        "The exercise functions should return their result, not let an exception escape "
+        "(unless the docstring asks for it).",
+    )
+
+
+def timed_out(seconds: float, last_call: str | None) -> str:
+    last = last_call or say("（沒有呼叫練習函式）", "(no exercise function was called)")
+    return say(
+        f"這個測試超過 {seconds:g} 秒還沒結束，已被停止。是不是有無窮迴圈，或是一直等待不會來的訊息？"
+        f"\n  最後呼叫：{last}\n  提示：WaitTimeSeconds 最多 20 秒；迴圈要在收不到訊息時停下來。",
+        f"This test ran longer than {seconds:g} s and was stopped. An endless loop, or a receive "
+        f"that waits for a message that never comes?\n  last call: {last}\n  "
+        "Hint: WaitTimeSeconds is at most 20; a loop must stop when a receive comes back empty.",
+    )

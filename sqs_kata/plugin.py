@@ -1,0 +1,222 @@
+"""The pytest plugin behind the kata: options, fixtures, backend parametrization, learner timeouts.
+
+Registered by the root conftest.py. Fixtures a test can ask for:
+
+    sqs           a boto3 SQS client on the backend under test (the learner's code gets it too)
+    kata          the learner's module for this test file (exercises/ or solutions/, see --kata-target)
+    clock         clock.advance(seconds): let time pass on the backend (simulated on moto)
+    queue_name    a fresh queue name this test owns; make_queue(...) creates one for the test
+    sqs_backend   the backend object (its name, what it lacks)
+
+Every queue a test creates (through `sqs`, or whose name starts with the test's prefix) is deleted
+when the test ends, pass or fail.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from sqs_kata import backends, checks, learner, manifest, messages
+from sqs_kata.backends import Backend, BackendError, Clock
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sqs-kata", "SQS kata")
+    group.addoption("--sqs-backend", action="append", default=None, metavar="NAME",
+                    help="where SQS runs: moto (default), moto-server, elasticmq, compose, testcontainers, "
+                         "aws, or a URL; repeat to grade on several (env SQS_KATA_BACKENDS=a,b)")
+    group.addoption("--kata-target", default=None, metavar="DIR",
+                    help="what to grade: exercises (default), solutions, or a folder of NN_topic.py files "
+                         "(env SQS_KATA_TARGET)")
+    group.addoption("--lang", default=None, choices=messages.LANGUAGES,
+                    help="language of the kata's messages (env SQS_KATA_LANG, else the locale)")
+    group.addoption("--kata-json", default=None, metavar="FILE",
+                    help="write every test's exercise, outcome and message to FILE (used by sqs-kata)")
+
+
+class _Session:
+    """What the plugin keeps for one pytest run."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.target = learner.resolve_target(config.getoption("--kata-target"), config.rootpath)
+        self.specs = backends.selected(config.getoption("--sqs-backend"))
+        try:
+            self.backends = {spec: backends.create(spec) for spec in self.specs}
+        except BackendError as error:
+            raise pytest.UsageError(str(error)) from None
+        self.started: set[str] = set()
+
+    def backend(self, spec: str) -> Backend:
+        backend = self.backends[spec]
+        if spec not in self.started:
+            try:
+                backend.start()
+            except BackendError as error:
+                # One message for the whole run, not one failure per test.
+                pytest.exit(str(error), returncode=3)
+            self.started.add(spec)
+        return backend
+
+    def stop(self) -> None:
+        for spec in self.started:
+            self.backends[spec].stop()
+        self.started.clear()
+
+
+_STATE = pytest.StashKey[_Session]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    messages.set_language(config.getoption("--lang"))
+    config.addinivalue_line("markers", "needs(feature): the test needs a backend feature; "
+                                       "backends without it skip the test, naming the feature")
+    config.stash[_STATE] = _Session(config)
+    json_path = config.getoption("--kata-json")
+    if json_path:
+        from sqs_kata.results import Recorder
+
+        config.pluginmanager.register(Recorder(json_path), "sqs-kata-recorder")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None:
+        state.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "sqs_backend" in metafunc.fixturenames:
+        specs = metafunc.config.stash[_STATE].specs
+        ids = [metafunc.config.stash[_STATE].backends[s].name for s in specs]
+        metafunc.parametrize("sqs_backend", specs, ids=ids, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        exercise = manifest.for_test_path(item.path)
+        if exercise is not None:
+            item.user_properties.append(("exercise", exercise.slug))
+
+
+@pytest.fixture
+def sqs_backend(request: pytest.FixtureRequest) -> Backend:
+    """The backend under test. Choose it with --sqs-backend (repeatable) or SQS_KATA_BACKENDS."""
+    backend = request.config.stash[_STATE].backend(request.param)
+    for marker in request.node.iter_markers("needs"):
+        reason = backend.lacking(marker.args[0])
+        if reason:
+            pytest.skip(reason)
+    return backend
+
+
+@pytest.fixture
+def clock(sqs_backend: Backend) -> Iterator[Clock]:
+    """clock.advance(seconds) lets time pass on the backend: simulated on moto, waited on a live server."""
+    with sqs_backend.test_scope() as test_clock:
+        yield test_clock
+
+
+@pytest.fixture
+def queue_prefix(sqs_backend: Backend) -> str:
+    """A name prefix only this test uses; every queue named with it is deleted after the test."""
+    return sqs_backend.queue_prefix()
+
+
+@pytest.fixture
+def queue_name(queue_prefix: str) -> str:
+    """A fresh standard-queue name for the learner's code to create."""
+    return queue_prefix + "main"
+
+
+@pytest.fixture
+def sqs(sqs_backend: Backend, clock: Clock, queue_prefix: str) -> Iterator[Any]:
+    """A boto3 SQS client on the backend under test. Queues created through it are removed afterwards."""
+    client = sqs_backend.client()
+    created: list[str] = []
+
+    def remember(parsed: dict[str, Any], **_: Any) -> None:
+        if parsed.get("QueueUrl"):
+            created.append(parsed["QueueUrl"])
+
+    client.meta.events.register("after-call.sqs.CreateQueue", remember)
+    try:
+        yield client
+    finally:
+        client.meta.events.unregister("after-call.sqs.CreateQueue", remember)
+        _delete_queues(client, created, queue_prefix)
+
+
+def _delete_queues(client: Any, created: list[str], prefix: str) -> None:
+    try:
+        urls = set(created) | set(client.list_queues(QueueNamePrefix=prefix).get("QueueUrls", []))
+    except Exception:  # noqa: BLE001 -- cleanup must not hide the test's own outcome
+        urls = set(created)
+    for url in urls:
+        try:
+            client.delete_queue(QueueUrl=url)
+        except Exception:  # noqa: BLE001 -- already gone, or the backend is down: nothing left to do
+            pass
+
+
+@pytest.fixture
+def make_queue(sqs: Any, queue_prefix: str) -> Callable[..., str]:
+    """make_queue("dlq", fifo=False, VisibilityTimeout=1) -> URL of a queue the grader made for this test."""
+
+    def make(suffix: str = "grader", *, fifo: bool = False, **attributes: Any) -> str:
+        name = queue_prefix + suffix + (".fifo" if fifo else "")
+        attrs = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in attributes.items()}
+        if fifo:
+            attrs["FifoQueue"] = "true"
+        return sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+
+    return make
+
+
+@pytest.fixture
+def kata(request: pytest.FixtureRequest) -> learner.LearnerModule:
+    """The learner's module for this test file: tests/test_01_queues.py grades <target>/01_queues.py."""
+    exercise = manifest.for_test_path(request.path)
+    if exercise is None:
+        raise pytest.UsageError(f"{request.path.name} does not match an exercise in kata.toml")
+    target = request.config.stash[_STATE].target
+    return learner.LearnerModule(target / exercise.filename, exercise.number)
+
+
+@pytest.fixture(autouse=True)
+def _learner_context(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Lets failure messages name the learner's file and the last call made into it."""
+    exercise = manifest.for_test_path(request.path)
+    checks.current_exercise = exercise
+    if exercise is not None:
+        checks.current_file = learner.display_path(request.config.stash[_STATE].target / exercise.filename)
+    learner.last_call = None
+    yield
+    checks.current_exercise = checks.current_file = None
+
+
+# pytest-timeout sets the per-test limit (ini `timeout`, --timeout, @pytest.mark.timeout); the kata
+# replaces its stack dump with a message a learner can act on.
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        return None  # let pytest-timeout's thread method handle it
+
+    def on_timeout(signum: int, frame: Any) -> None:
+        __tracebackhide__ = True
+        pytest.fail(messages.timed_out(settings.timeout, learner.last_call), pytrace=False)
+
+    signal.signal(signal.SIGALRM, on_timeout)
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    return True
+
+
+def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        return None
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    return True
