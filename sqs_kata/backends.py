@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
+from unittest import mock
 from urllib.parse import urlsplit
 
 import boto3
@@ -51,8 +52,12 @@ class Clock(Protocol):
 class WallClock:
     """Live servers keep their own time: the only way to let it pass is to wait."""
 
+    def __init__(self) -> None:
+        self.waited = 0.0  # what the benchmark reports as waits forced by SQS semantics
+
     def advance(self, seconds: float) -> None:
         time.sleep(seconds)
+        self.waited += seconds
 
 
 class ShiftedClock:
@@ -67,6 +72,30 @@ class ShiftedClock:
 
     def advance(self, seconds: float) -> None:
         self._traveller.shift(dt.timedelta(seconds=seconds))
+
+
+@contextmanager
+def simulated_time() -> Iterator[Clock]:
+    """moto's time for one test: shifted by clock.advance(), and long polls that cost no real time.
+
+    A long poll that finds nothing lets its WaitTimeSeconds pass on the simulated clock and looks again,
+    which is what a real long poll amounts to -- minus the real seconds.
+    """
+    import time_machine
+    from moto.sqs.models import SQSBackend
+
+    original = SQSBackend.receive_message
+
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
+        def receive_message(backend: Any, queue_name: str, count: int, wait_seconds: int, *args: Any) -> Any:
+            messages = original(backend, queue_name, count, 0, *args)
+            if not messages and wait_seconds:
+                traveller.shift(dt.timedelta(seconds=wait_seconds))
+                messages = original(backend, queue_name, count, 0, *args)
+            return messages
+
+        with mock.patch.object(SQSBackend, "receive_message", receive_message):
+            yield ShiftedClock(traveller)
 
 
 def make_client(endpoint_url: str | None = None, region: str = LOCAL_REGION, **credentials: str) -> Any:
@@ -126,11 +155,10 @@ class MotoBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
-        import time_machine
         from moto import mock_aws
 
-        with mock_aws(), time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
-            yield ShiftedClock(traveller)
+        with mock_aws(), simulated_time() as test_clock:
+            yield test_clock
 
 
 class MotoServerBackend(Backend):
@@ -163,11 +191,9 @@ class MotoServerBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
-        # The server's threads live in this process, so time-machine moves their clock too.
-        import time_machine
-
-        with time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
-            yield ShiftedClock(traveller)
+        # The server's threads live in this process, so the simulated clock is theirs too.
+        with simulated_time() as test_clock:
+            yield test_clock
 
 
 class EndpointBackend(Backend):

@@ -23,6 +23,8 @@ TARGETS = ("exercises", "solutions")
 
 # The last learner call, for the timeout message: "last call: receive_all(sqs, '…')".
 last_call: str | None = None
+# True while the learner's code runs, so the SQS actions it calls can be told from the grader's.
+in_call = False
 
 _short = reprlib.Repr()
 _short.maxstring = 60
@@ -128,9 +130,10 @@ class LearnerFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
-        global last_call
+        global last_call, in_call
         call = describe_call(self.__name__, args, kwargs)
         last_call = call
+        in_call = True
         try:
             return self._function(*args, **kwargs)
         except NotImplementedError:
@@ -139,5 +142,7 @@ class LearnerFunction:
             path = Path(self._function.__code__.co_filename)
             detail = f"{type(error).__name__}: {error}"
             message = messages.learner_raised(call, detail, _where(error, path))
+        finally:
+            in_call = False
         # Failing outside the except block keeps pytest from printing the learner's exception chain.
         pytest.fail(message, pytrace=False)

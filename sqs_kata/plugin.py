@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -134,21 +135,53 @@ def queue_name(queue_prefix: str) -> str:
 
 
 @pytest.fixture
-def sqs(sqs_backend: Backend, clock: Clock, queue_prefix: str) -> Iterator[Any]:
+def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queue_prefix: str) -> Iterator[Any]:
     """A boto3 SQS client on the backend under test. Queues created through it are removed afterwards."""
     client = sqs_backend.client()
     created: list[str] = []
+    actions: set[str] = set()
 
     def remember(parsed: dict[str, Any], **_: Any) -> None:
         if parsed.get("QueueUrl"):
             created.append(parsed["QueueUrl"])
 
+    def note_action(model: Any, params: dict[str, Any], **_: Any) -> None:
+        if learner.in_call:  # only what the learner's code calls, not the grader's own checks
+            actions.add(model.name)
+        if model.name == "ReceiveMessage" and params.get("WaitTimeSeconds"):
+            polls.start()
+
+    polls = _LongPollMeter()
+
     client.meta.events.register("after-call.sqs.CreateQueue", remember)
+    client.meta.events.register("before-call.sqs", note_action)
+    client.meta.events.register("after-call.sqs.ReceiveMessage", polls.stop)
     try:
         yield client
     finally:
         client.meta.events.unregister("after-call.sqs.CreateQueue", remember)
+        client.meta.events.unregister("before-call.sqs", note_action)
+        client.meta.events.unregister("after-call.sqs.ReceiveMessage", polls.stop)
+        request.node.user_properties.append(("actions", sorted(actions)))
+        # Time that SQS semantics forced this test to wait: clock advances and long polls (benchmark input).
+        request.node.user_properties.append(("waited", getattr(clock, "waited", 0.0) + polls.total))
         _delete_queues(client, created, queue_prefix)
+
+
+class _LongPollMeter:
+    """Adds up the time spent inside long polls (ReceiveMessage with WaitTimeSeconds > 0)."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._started: float | None = None
+
+    def start(self) -> None:
+        self._started = time.perf_counter()
+
+    def stop(self, **_: Any) -> None:
+        if self._started is not None:
+            self.total += time.perf_counter() - self._started
+            self._started = None
 
 
 def _delete_queues(client: Any, created: list[str], prefix: str) -> None:

@@ -23,6 +23,9 @@ class Recorder:
             "message": "", "duration": 0.0,
         })
         record["duration"] += report.duration
+        for key in ("actions", "waited"):
+            if key in props:
+                record[key] = props[key]
         if report.when == "call" or report.outcome != "passed":
             if report.skipped:
                 record["outcome"] = "skipped"
