@@ -229,13 +229,51 @@ def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
         )) from None
 
 
-def create(spec: str) -> Backend:
+class ElasticMQBackend(Backend):
+    """ElasticMQ 1.7.1 -- the engine of the course's sqs-local container -- run by Java on 127.0.0.1."""
+
+    name = "elasticmq"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._server: Any = None
+        self.endpoint_url = ""
+
+    def start(self) -> None:
+        from sqs_kata.elasticmq import ElasticMQError, ElasticMQServer
+
+        self._server = ElasticMQServer()
+        try:
+            self.endpoint_url = self._server.start()
+        except ElasticMQError as error:
+            raise BackendError(str(error)) from None
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def new_client(self) -> Any:
+        return make_client(self.endpoint_url)
+
+
+def create(spec: str, *, aws_confirmed: bool = False) -> Backend:
     """Turn one --sqs-backend value into a backend object (not started yet)."""
     spec = spec.strip()
     if spec == "moto":
         return MotoBackend()
     if spec == "moto-server":
         return MotoServerBackend()
+    if spec == "elasticmq":
+        return ElasticMQBackend()
+    if spec in ("compose", "testcontainers"):
+        from sqs_kata.docker_backends import ComposeBackend, ThrowawayContainerBackend
+
+        return ComposeBackend() if spec == "compose" else ThrowawayContainerBackend()
+    if spec == "aws":
+        from sqs_kata.aws_backend import AwsBackend
+
+        return AwsBackend(confirmed=aws_confirmed)
     if spec.startswith(("http://", "https://")):
         return EndpointBackend(spec)
     raise BackendError(say(
@@ -245,7 +283,7 @@ def create(spec: str) -> Backend:
     ))
 
 
-KNOWN = ("moto", "moto-server")
+KNOWN = ("moto", "moto-server", "elasticmq", "compose", "testcontainers", "aws")
 
 
 def selected(options: list[str] | None, environ: Mapping[str, str] = os.environ) -> list[str]:

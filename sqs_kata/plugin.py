@@ -36,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "(env SQS_KATA_TARGET)")
     group.addoption("--lang", default=None, choices=messages.LANGUAGES,
                     help="language of the kata's messages (env SQS_KATA_LANG, else the locale)")
+    group.addoption("--i-understand-aws-costs", action="store_true", default=False,
+                    help="allow --sqs-backend=aws to use real Amazon SQS (it costs money)")
     group.addoption("--kata-json", default=None, metavar="FILE",
                     help="write every test's exercise, outcome and message to FILE (used by sqs-kata)")
 
@@ -47,21 +49,26 @@ class _Session:
         self.target = learner.resolve_target(config.getoption("--kata-target"), config.rootpath)
         self.specs = backends.selected(config.getoption("--sqs-backend"))
         try:
-            self.backends = {spec: backends.create(spec) for spec in self.specs}
+            confirmed = config.getoption("--i-understand-aws-costs")
+            self.backends = {spec: backends.create(spec, aws_confirmed=confirmed) for spec in self.specs}
         except BackendError as error:
             raise pytest.UsageError(str(error)) from None
         self.started: set[str] = set()
 
+    def start(self, specs: set[str]) -> None:
+        """Start the backends the collected tests use, before the first test runs."""
+        for spec in self.specs:
+            if spec in specs and spec not in self.started:
+                try:
+                    self.backends[spec].start()
+                except BackendError as error:
+                    # One message for the whole run (pytest prints "ERROR: ..."), not one failure per test.
+                    raise pytest.UsageError(str(error)) from None
+                self.started.add(spec)
+
     def backend(self, spec: str) -> Backend:
-        backend = self.backends[spec]
-        if spec not in self.started:
-            try:
-                backend.start()
-            except BackendError as error:
-                # One message for the whole run, not one failure per test.
-                pytest.exit(str(error), returncode=3)
-            self.started.add(spec)
-        return backend
+        self.start({spec})
+        return self.backends[spec]
 
     def stop(self) -> None:
         for spec in self.started:
@@ -95,6 +102,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         specs = metafunc.config.stash[_STATE].specs
         ids = [metafunc.config.stash[_STATE].backends[s].name for s in specs]
         metafunc.parametrize("sqs_backend", specs, ids=ids, indirect=True)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly:
+        return
+    used = {item.callspec.params["sqs_backend"] for item in session.items
+            if hasattr(item, "callspec") and "sqs_backend" in item.callspec.params}
+    session.config.stash[_STATE].start(used)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
