@@ -1,0 +1,52 @@
+"""Queue lifecycle: create a queue with attributes, find it by name, list queues page by page, delete it.
+
+A queue is addressed by its URL; the name is only how you find the URL again, and ListQueues hands
+back at most one page of URLs per call, so a complete list means following NextToken.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListQueues.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# ListQueues returns at most this many URLs per call (MaxResults may be 1-1000).
+MAX_LIST_PAGE = 1000
+
+
+def create_queue(sqs: Any, name: str, attributes: dict[str, Any] | None = None) -> str:
+    """Create a queue called `name` with the given attributes and return its URL.
+
+    `attributes` holds Python values, e.g. {"VisibilityTimeout": 7, "FifoQueue": True}; SQS wants
+    every value as a string: numbers as "7", booleans as lowercase "true" / "false".
+    With no attributes, create the queue with SQS's defaults.
+    """
+    # TODO: SQS wants strings: turn every attribute value into one first (True -> "true")
+    raise NotImplementedError("create_queue is not implemented yet")
+
+
+def find_queue_url(sqs: Any, name: str) -> str | None:
+    """Return the URL of the queue called `name`, or None when there is no such queue."""
+    # TODO: your code here
+    raise NotImplementedError("find_queue_url is not implemented yet")
+
+
+def list_queue_names(sqs: Any, prefix: str, page_size: int = MAX_LIST_PAGE) -> list[str]:
+    """Return the names (not URLs) of ALL queues whose name starts with `prefix`, sorted.
+
+    Ask for at most `page_size` URLs per ListQueues call (MaxResults) and follow NextToken until
+    there is none, so no queue is missed. Return [] when no queue matches.
+    """
+    # TODO: one ListQueues call per page (MaxResults=page_size); repeat with NextToken while there is one
+    raise NotImplementedError("list_queue_names is not implemented yet")
+
+
+def delete_queue(sqs: Any, name: str) -> bool:
+    """Delete the queue called `name` (and every message in it).
+
+    Return True when it was deleted, False when there was no such queue.
+    """
+    # TODO: your code here
+    raise NotImplementedError("delete_queue is not implemented yet")

@@ -1,0 +1,69 @@
+"""Queue lifecycle: create a queue with attributes, find it by name, list queues page by page, delete it.
+
+A queue is addressed by its URL; the name is only how you find the URL again, and ListQueues hands
+back at most one page of URLs per call, so a complete list means following NextToken.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListQueues.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# ListQueues returns at most this many URLs per call (MaxResults may be 1-1000).
+MAX_LIST_PAGE = 1000
+
+
+def create_queue(sqs: Any, name: str, attributes: dict[str, Any] | None = None) -> str:
+    """Create a queue called `name` with the given attributes and return its URL.
+
+    `attributes` holds Python values, e.g. {"VisibilityTimeout": 7, "FifoQueue": True}; SQS wants
+    every value as a string: numbers as "7", booleans as lowercase "true" / "false".
+    With no attributes, create the queue with SQS's defaults.
+    """
+    as_text = {}
+    for key, value in (attributes or {}).items():
+        if isinstance(value, bool):  # check bool first: True is also an int in Python
+            as_text[key] = "true" if value else "false"
+        else:
+            as_text[key] = str(value)
+    return sqs.create_queue(QueueName=name, Attributes=as_text)["QueueUrl"]
+
+
+def find_queue_url(sqs: Any, name: str) -> str | None:
+    """Return the URL of the queue called `name`, or None when there is no such queue."""
+    try:
+        return sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    except sqs.exceptions.QueueDoesNotExist:
+        return None
+
+
+def list_queue_names(sqs: Any, prefix: str, page_size: int = MAX_LIST_PAGE) -> list[str]:
+    """Return the names (not URLs) of ALL queues whose name starts with `prefix`, sorted.
+
+    Ask for at most `page_size` URLs per ListQueues call (MaxResults) and follow NextToken until
+    there is none, so no queue is missed. Return [] when no queue matches.
+    """
+    urls: list[str] = []
+    params: dict[str, Any] = {"QueueNamePrefix": prefix, "MaxResults": page_size}
+    while True:
+        page = sqs.list_queues(**params)
+        urls.extend(page.get("QueueUrls", []))  # the key is absent when nothing matches
+        if not page.get("NextToken"):
+            break
+        params["NextToken"] = page["NextToken"]
+    return sorted(url.rsplit("/", 1)[-1] for url in urls)
+
+
+def delete_queue(sqs: Any, name: str) -> bool:
+    """Delete the queue called `name` (and every message in it).
+
+    Return True when it was deleted, False when there was no such queue.
+    """
+    url = find_queue_url(sqs, name)
+    if url is None:
+        return False
+    sqs.delete_queue(QueueUrl=url)
+    return True

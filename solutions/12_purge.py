@@ -1,0 +1,26 @@
+"""Purging a queue: throw away every message in it at once, while the queue itself stays.
+
+SQS allows one PurgeQueue per queue every 60 seconds; a second request in that window is refused
+with PurgeQueueInProgress, which a caller should treat as "already being emptied", not as a crash.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_PurgeQueue.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# After one PurgeQueue, SQS refuses another on the same queue for this many seconds.
+PURGE_WINDOW_SECONDS = 60
+
+
+def purge(sqs: Any, queue_url: str) -> bool:
+    """Delete every message in the queue (visible, in flight and delayed) with one PurgeQueue call.
+
+    Return True when the purge was accepted, False when SQS says a purge is already in progress
+    (sqs.exceptions.PurgeQueueInProgress). The queue itself is not deleted.
+    """
+    try:
+        sqs.purge_queue(QueueUrl=queue_url)
+    except sqs.exceptions.PurgeQueueInProgress:
+        return False
+    return True

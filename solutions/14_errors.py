@@ -1,0 +1,56 @@
+"""Errors: turn what SQS refuses into a clear result for the caller instead of a crash.
+
+boto3 raises botocore.exceptions.ClientError for every refusal and puts SQS's error code in
+error.response["Error"]["Code"]; check what you can (an empty body) before calling SQS at all.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html
+         https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+boto3 errors: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/error-handling.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+# What SQS answers for an empty MessageBody ("The request must contain the parameter MessageBody"):
+# a body needs at least one character. Some emulators accept "" anyway, so check it yourself.
+EMPTY_BODY_ERROR = "MissingParameter"
+
+
+def send_safely(sqs: Any, queue_url: str, body: str) -> dict[str, Any]:
+    """Send `body`, never raising for an SQS refusal.
+
+    Return {"ok": True, "message_id": <MessageId>} when sent, or {"ok": False, "error": <AWS error code>}
+    when SQS refused (the code from error.response["Error"]["Code"]). An empty body is not sent at
+    all: return {"ok": False, "error": EMPTY_BODY_ERROR} without calling SQS.
+    """
+    if not body:
+        return {"ok": False, "error": EMPTY_BODY_ERROR}
+    try:
+        response = sqs.send_message(QueueUrl=queue_url, MessageBody=body)
+    except ClientError as error:
+        return {"ok": False, "error": error.response["Error"]["Code"]}
+    return {"ok": True, "message_id": response["MessageId"]}
+
+
+def queue_exists(sqs: Any, name: str) -> bool:
+    """True when a queue called `name` exists, False when it does not (no exception either way)."""
+    try:
+        sqs.get_queue_url(QueueName=name)
+    except sqs.exceptions.QueueDoesNotExist:
+        return False
+    return True
+
+
+def receive_safely(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, Any]:
+    """Receive up to 10 messages (long-polling `wait_seconds`), never raising for an SQS refusal.
+
+    Return {"ok": True, "bodies": [<Body>, ...]} (possibly []), or {"ok": False, "error": <AWS error code>}.
+    Do not delete what you receive.
+    """
+    try:
+        response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds)
+    except ClientError as error:
+        return {"ok": False, "error": error.response["Error"]["Code"]}
+    return {"ok": True, "bodies": [m["Body"] for m in response.get("Messages", [])]}

@@ -1,0 +1,155 @@
+"""Exercise 04 -- queue attributes and tags: read as ints, change, count messages, tag and untag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqs_kata.checks import expect_equal
+from sqs_kata.observe import attribute, counts
+
+SETTINGS = ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds")
+
+
+def _settings(sqs: Any, url: str, expected: dict[str, str]) -> tuple[dict[str, str | None], dict[str, str]]:
+    """(what the queue reports, what to expect), leaving out MessageRetentionPeriod on a backend that
+    does not keep it (ElasticMQ ignores the setting; SQS and moto keep it)."""
+    seen = {name: attribute(sqs, url, name) for name in SETTINGS}
+    if seen["MessageRetentionPeriod"] is None:
+        seen.pop("MessageRetentionPeriod")
+        expected = {k: v for k, v in expected.items() if k != "MessageRetentionPeriod"}
+    return seen, expected
+
+
+@contextmanager
+def _sent_params(sqs: Any, operation: str) -> Iterator[list[dict[str, Any]]]:
+    """Records the parameters of every `operation` call made through `sqs` (what was really sent)."""
+    sent: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        sent.append(dict(params))
+
+    event = f"provide-client-params.sqs.{operation}"
+    sqs.meta.events.register(event, record)
+    try:
+        yield sent
+    finally:
+        sqs.meta.events.unregister(event, record)
+
+
+def _tags(sqs: Any, url: str) -> dict[str, str]:
+    return sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
+
+
+@contextmanager
+def _empty_key_omitted(sqs: Any, operation: str, key: str) -> Iterator[None]:
+    """Real SQS leaves an empty map out of the response (no Tags key); some emulators send {}."""
+
+    def drop(parsed: dict[str, Any], **_: Any) -> None:
+        if not parsed.get(key):
+            parsed.pop(key, None)
+
+    event = f"after-call.sqs.{operation}"
+    sqs.meta.events.register(event, drop)
+    try:
+        yield
+    finally:
+        sqs.meta.events.unregister(event, drop)
+
+
+def test_get_number_attributes_returns_ints_for_the_names_asked(sqs, kata, make_queue):
+    url = make_queue(VisibilityTimeout=7, DelaySeconds=2, ReceiveMessageWaitTimeSeconds=1)
+    got = kata.get_number_attributes(sqs, url, ["VisibilityTimeout", "DelaySeconds"])
+    expect_equal(got, {"VisibilityTimeout": 7, "DelaySeconds": 2},
+                 zh="應該只回傳要求的屬性，而且值要轉成 int（SQS 給的是字串 \"7\"）",
+                 en="should return exactly the attributes asked for, as ints (SQS sends strings like \"7\")")
+    expect_equal({k: type(v).__name__ for k, v in got.items()}, {"VisibilityTimeout": "int", "DelaySeconds": "int"},
+                 zh="每個值都要是 int", en="every value should be an int")
+
+
+def test_get_number_attributes_reads_the_queue_it_is_given(sqs, kata, make_queue):
+    make_queue("other", VisibilityTimeout=40, ReceiveMessageWaitTimeSeconds=5)
+    url = make_queue("mine", VisibilityTimeout=13, ReceiveMessageWaitTimeSeconds=2)
+    expect_equal(kata.get_number_attributes(sqs, url, ["ReceiveMessageWaitTimeSeconds", "VisibilityTimeout"]),
+                 {"ReceiveMessageWaitTimeSeconds": 2, "VisibilityTimeout": 13},
+                 zh="要讀這個佇列、這些名字的屬性（不要寫死）", en="should read these names from this queue (nothing hard-coded)")
+
+
+def test_change_settings_changes_all_three(sqs, kata, make_queue):
+    url = make_queue(VisibilityTimeout=30, MessageRetentionPeriod=600, DelaySeconds=0)
+    with _sent_params(sqs, "SetQueueAttributes") as sent:
+        kata.change_settings(sqs, url, visibility_timeout=9, retention_seconds=120, delay_seconds=3)
+    wanted = {"VisibilityTimeout": "9", "MessageRetentionPeriod": "120", "DelaySeconds": "3"}
+    expect_equal(len(sent), 1, zh="三個設定應該用一次 SetQueueAttributes 一起改",
+                 en="the three settings should change in one SetQueueAttributes call")
+    expect_equal(sent[0].get("Attributes"), wanted,
+                 zh="SetQueueAttributes 應該帶著這三個屬性名稱與新值（字串）",
+                 en="SetQueueAttributes should carry these three attribute names with the new values (strings)")
+    seen, expected = _settings(sqs, url, wanted)
+    expect_equal(seen, expected, zh="SetQueueAttributes 之後，讀回來的設定應該是新的值",
+                 en="after SetQueueAttributes the settings should read back with the new values")
+
+
+def test_change_settings_leaves_the_others_alone(sqs, kata, make_queue):
+    url = make_queue(VisibilityTimeout=30, MessageRetentionPeriod=600, DelaySeconds=2)
+    kata.change_settings(sqs, url, visibility_timeout=17)
+    unchanged = {"VisibilityTimeout": "17", "MessageRetentionPeriod": "600", "DelaySeconds": "2"}
+    seen, expected = _settings(sqs, url, unchanged)
+    expect_equal(seen, expected,
+                 zh="只給 visibility_timeout 時，只有 VisibilityTimeout 會變，其他設定不能動",
+                 en="given only visibility_timeout, only VisibilityTimeout should change; the rest stay as they were")
+
+
+def test_message_counts_reports_visible_in_flight_and_delayed(sqs, kata, make_queue):
+    url = make_queue()
+    for i in range(5):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+    for _ in range(2):  # two in flight: received, not deleted, hidden for 30 s
+        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1, VisibilityTimeout=30)
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=30)
+    got = kata.message_counts(sqs, url)
+    expect_equal(got, counts(sqs, url),
+                 zh="visible / in_flight / delayed 要分別對應 ApproximateNumberOfMessages / "
+                    "ApproximateNumberOfMessagesNotVisible / ApproximateNumberOfMessagesDelayed（int）",
+                 en="visible / in_flight / delayed should be ApproximateNumberOfMessages / "
+                    "ApproximateNumberOfMessagesNotVisible / ApproximateNumberOfMessagesDelayed (ints)")
+
+
+def test_message_counts_of_an_empty_queue_are_zero(sqs, kata, make_queue):
+    url = make_queue()
+    expect_equal(kata.message_counts(sqs, url), {"visible": 0, "in_flight": 0, "delayed": 0},
+                 zh="空佇列三個數量都是 0", en="an empty queue should count 0, 0, 0")
+
+
+def test_add_tags_labels_the_queue(sqs, kata, make_queue):
+    url = make_queue()
+    kata.add_tags(sqs, url, {"team": "orders", "env": "dev"})
+    expect_equal(_tags(sqs, url), {"team": "orders", "env": "dev"},
+                 zh="佇列應該帶著這些標籤（TagQueue）", en="the queue should carry these tags (TagQueue)")
+    kata.add_tags(sqs, url, {"env": "prod"})
+    expect_equal(_tags(sqs, url), {"team": "orders", "env": "prod"},
+                 zh="再加標籤時，同名的會被覆寫，其他標籤留著", en="tagging again overwrites that key and keeps the others")
+
+
+def test_remove_tags_removes_only_those_keys(sqs, kata, make_queue):
+    url = make_queue()
+    sqs.tag_queue(QueueUrl=url, Tags={"team": "orders", "env": "dev", "owner": "mei"})
+    kata.remove_tags(sqs, url, ["env", "owner"])
+    expect_equal(_tags(sqs, url), {"team": "orders"},
+                 zh="只移除指定的標籤（UntagQueue），其他留著", en="only the given tags should go (UntagQueue); others stay")
+
+
+def test_queue_tags_reads_the_tags(sqs, kata, make_queue):
+    url = make_queue()
+    sqs.tag_queue(QueueUrl=url, Tags={"project": "cc104", "lang": "zh-TW"})
+    expect_equal(kata.queue_tags(sqs, url), {"project": "cc104", "lang": "zh-TW"},
+                 zh="應該回傳佇列的標籤（ListQueueTags）", en="should return the queue's tags (ListQueueTags)")
+
+
+def test_queue_tags_is_empty_when_there_are_none(sqs, kata, make_queue):
+    url = make_queue()
+    with _empty_key_omitted(sqs, "ListQueueTags", "Tags"):
+        got = kata.queue_tags(sqs, url)
+    expect_equal(got, {}, zh="沒有標籤時應該回傳 {}（真正的 SQS 這時回應裡沒有 Tags 這個鍵）",
+                 en="should return {} when there are no tags (real SQS then has no Tags key in the response)")
