@@ -1,0 +1,68 @@
+"""Batches: send and delete many messages with few calls, and never lose track of the entries that failed.
+
+A batch call takes at most 10 entries and succeeds even when some entries fail, so the caller must read
+the response's Failed list; a request SQS refuses as a whole (empty, too many, duplicate Ids) raises instead.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
+https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+MAX_BATCH_ENTRIES = 10  # SQS takes at most 10 entries in one batch call
+
+
+def chunks(items: list[Any], size: int = MAX_BATCH_ENTRIES) -> list[list[Any]]:
+    """Split `items` into consecutive lists of at most `size` items, keeping their order.
+
+    chunks([1, 2, 3, 4, 5], 2) == [[1, 2], [3, 4], [5]]; chunks([]) == [].
+    """
+    # TODO: your code here
+    raise NotImplementedError("chunks is not implemented yet")
+
+
+def send_in_batches(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
+    """Send one message per body using SendMessageBatch calls of at most MAX_BATCH_ENTRIES entries each
+    (no SendMessage, and no call at all when there is nothing to send).
+
+    Every entry needs an Id that is unique within its batch. Assume SQS accepts every entry.
+    Return the MessageIds in the order of `bodies`.
+    """
+    # TODO: use chunks(bodies): one send_message_batch call per chunk
+    raise NotImplementedError("send_in_batches is not implemented yet")
+
+
+def send_batch(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> dict[str, str]:
+    """Send these ready-made SendMessageBatch entries (each has an Id and a MessageBody) in ONE call.
+
+    The call succeeds even if SQS refuses some entries: report them, do not swallow them.
+    Return {entry Id: error code} for every entry in the response's Failed list, or {} if all were sent.
+    """
+    # TODO: your code here
+    raise NotImplementedError("send_batch is not implemented yet")
+
+
+def batch_request_error(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> str | None:
+    """Send `entries` in ONE SendMessageBatch call exactly as given, even if they break the batch rules.
+
+    SQS refuses a whole request that is empty, has more than 10 entries, or repeats an Id. Return the
+    error code (error.response["Error"]["Code"], e.g. "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
+    or "TooManyEntriesInBatchRequest", as SQS gives it), or None if SQS took the request
+    (even if some entries failed).
+    """
+    # TODO: your code here
+    raise NotImplementedError("batch_request_error is not implemented yet")
+
+
+def delete_in_batches(sqs: Any, queue_url: str, receipt_handles: list[str]) -> list[str]:
+    """Delete the received messages with these receipt handles, using DeleteMessageBatch calls of at most
+    MAX_BATCH_ENTRIES entries each (no DeleteMessage).
+
+    Return the receipt handles SQS could not delete (the response's Failed entries), in the order given,
+    or [] if every message was deleted.
+    """
+    # TODO: reuse chunks(); map each Failed entry's Id back to its receipt handle
+    raise NotImplementedError("delete_in_batches is not implemented yet")

@@ -1,0 +1,61 @@
+"""Delay queues and delayed messages: hold messages back for a few seconds before anyone can receive them.
+
+A queue-level DelaySeconds hides every new message; a per-message DelaySeconds overrides it on a standard queue,
+while a FIFO queue refuses per-message delays.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html
+https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+
+def create_delay_queue(sqs: Any, name: str, delay_seconds: int) -> str:
+    """Create a standard queue called `name` on which every new message stays hidden for `delay_seconds`.
+
+    Return the queue URL.
+    """
+    response = sqs.create_queue(QueueName=name, Attributes={"DelaySeconds": str(delay_seconds)})
+    return response["QueueUrl"]
+
+
+def set_queue_delay(sqs: Any, queue_url: str, delay_seconds: int) -> None:
+    """Turn the existing queue at `queue_url` into a delay queue: set its DelaySeconds to `delay_seconds`."""
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"DelaySeconds": str(delay_seconds)})
+
+
+def send_delayed(sqs: Any, queue_url: str, body: str, delay_seconds: int) -> str:
+    """Send one message that stays hidden for `delay_seconds`, whatever the queue's own delay is.
+
+    (On a standard queue a message's DelaySeconds overrides the queue's.) Return the MessageId.
+    """
+    response = sqs.send_message(QueueUrl=queue_url, MessageBody=body, DelaySeconds=delay_seconds)
+    return response["MessageId"]
+
+
+def try_delay_on_fifo(sqs: Any, queue_url: str, body: str, delay_seconds: int, group_id: str) -> str | None:
+    """Send `body` to the FIFO queue at `queue_url` in group `group_id`, with a per-message DelaySeconds.
+
+    The queue uses content-based deduplication. FIFO queues refuse a per-message delay (other than 0):
+    do not let the error escape. Return None if SQS accepted the message, or the error code
+    (error.response["Error"]["Code"], e.g. "InvalidParameterValue") if SQS refused it.
+    """
+    try:
+        sqs.send_message(QueueUrl=queue_url, MessageBody=body, MessageGroupId=group_id,
+                         DelaySeconds=delay_seconds)
+    except ClientError as error:
+        return error.response["Error"]["Code"]
+    return None
+
+
+def count_delayed(sqs: Any, queue_url: str) -> int:
+    """Return how many messages on the queue are still waiting out their delay, as an int.
+
+    (SQS reports it as the queue attribute ApproximateNumberOfMessagesDelayed, a string.)
+    """
+    name = "ApproximateNumberOfMessagesDelayed"
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=[name])["Attributes"]
+    return int(attributes.get(name, 0))

@@ -1,0 +1,49 @@
+"""Visibility timeout: a received message is hidden, not gone, and comes back if nobody deletes it in time.
+
+A worker can ask for a longer hiding time (ChangeMessageVisibility) while it works, or hand a message back
+at once with a timeout of 0; ApproximateReceiveCount tells how often a message has been handed out.
+AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+def receive_for_work(sqs: Any, queue_url: str, visibility_timeout: int, wait_seconds: int = 1) -> list[dict[str, Any]]:
+    """Receive up to 10 messages, long-polling for up to `wait_seconds`, hiding them for `visibility_timeout` seconds.
+
+    Ask SQS for the ApproximateReceiveCount system attribute and return one dict per message:
+    {"body": ..., "receipt_handle": ..., "receive_count": <int: how many times SQS has handed it out>}.
+    Do not delete anything.
+    """
+    response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds,
+                                   VisibilityTimeout=visibility_timeout,
+                                   MessageSystemAttributeNames=["ApproximateReceiveCount"])
+    return [
+        {"body": m["Body"], "receipt_handle": m["ReceiptHandle"],
+         "receive_count": int(m["Attributes"]["ApproximateReceiveCount"])}
+        for m in response.get("Messages", [])
+    ]
+
+
+def extend_visibility(sqs: Any, queue_url: str, receipt_handle: str, seconds: int) -> None:
+    """Keep the received message hidden for `seconds` more, counted from now (the worker needs more time)."""
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)
+
+
+def release(sqs: Any, queue_url: str, receipt_handle: str) -> None:
+    """Give the received message back: make it receivable again at once, for another worker to take."""
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=0)
+
+
+def change_visibility_batch(sqs: Any, queue_url: str, receipt_handles: list[str], seconds: int) -> list[str]:
+    """Set the visibility timeout of all these received messages to `seconds` with ChangeMessageVisibilityBatch.
+
+    There are at most 10 receipt handles, so one call does. Each entry needs an Id that is unique in the batch.
+    Return the receipt handles SQS could not change (those listed under "Failed"), or [] if every change worked.
+    """
+    entries = [{"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": seconds}
+               for i, handle in enumerate(receipt_handles)]
+    response = sqs.change_message_visibility_batch(QueueUrl=queue_url, Entries=entries)
+    return [receipt_handles[int(failed["Id"])] for failed in response.get("Failed", [])]

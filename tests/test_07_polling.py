@@ -1,0 +1,137 @@
+"""Exercise 07 -- long and short polling: WaitTimeSeconds, the queue's default wait, and a drain loop that stops."""
+
+import secrets
+import time
+from typing import Any
+
+import pytest
+
+from sqs_kata.checks import expect, expect_equal
+from sqs_kata.observe import MAX_BATCH_ENTRIES, MAX_RECEIVE, attribute, bodies
+
+# How much longer than its WaitTimeSeconds a long poll may take on a live server (HTTP round trip, start-up).
+SLACK_SECONDS = 2
+
+
+class _Sent:
+    """`with _Sent(sqs, "ReceiveMessage") as sent:` records the parameters of each such call."""
+
+    def __init__(self, sqs: Any, operation: str) -> None:
+        self._sqs, self._event = sqs, f"before-parameter-build.sqs.{operation}"
+        self.calls: list[dict[str, Any]] = []
+
+    def _record(self, params: dict[str, Any], **_: Any) -> None:
+        self.calls.append(dict(params))
+
+    def __enter__(self) -> list[dict[str, Any]]:
+        self._sqs.meta.events.register(self._event, self._record)
+        return self.calls
+
+    def __exit__(self, *_: Any) -> None:
+        self._sqs.meta.events.unregister(self._event, self._record)
+
+
+def _send(sqs: Any, url: str, count: int) -> list[str]:
+    """Put `count` messages with unique bodies on the queue (in batches); return the bodies."""
+    token = secrets.token_hex(3)
+    sent = [f"{token}-{i:02d}" for i in range(count)]
+    for start in range(0, count, MAX_BATCH_ENTRIES):
+        chunk = sent[start:start + MAX_BATCH_ENTRIES]
+        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(chunk)])
+    return sent
+
+
+def _short_poll(sqs: Any, url: str) -> list[str]:
+    """What a receive finds right now. Asserting it is empty is safe; real SQS may miss messages, never invent them."""
+    return bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=MAX_RECEIVE).get("Messages", []))
+
+
+def test_long_poll_waits_with_wait_time_seconds_and_returns_what_is_there(sqs, kata, make_queue):
+    url = make_queue()
+    sent = _send(sqs, url, 3)
+    with _Sent(sqs, "ReceiveMessage") as calls:
+        got = kata.long_poll(sqs, url, 2)
+    expect_equal([c.get("WaitTimeSeconds") for c in calls], [2],
+                 zh="long_poll 應該呼叫一次 ReceiveMessage，並帶 WaitTimeSeconds=wait_seconds（這裡是 2）",
+                 en="long_poll should call ReceiveMessage once with WaitTimeSeconds=wait_seconds (2 here)")
+    expect_equal(calls[0].get("MaxNumberOfMessages"), MAX_RECEIVE,
+                 zh="一次最多可以拿 10 則：MaxNumberOfMessages=10", en="take up to 10 at once: MaxNumberOfMessages=10")
+    expect(isinstance(got, list) and 0 < len(got) == len(set(got)) and set(got) <= set(sent),
+           zh="佇列裡有訊息時，長輪詢應該回傳它們的 body（至少一則）",
+           en="when messages are there, a long poll should return their bodies (at least one)",
+           expected=f"some of {sent}", seen=got)
+
+
+def test_long_poll_on_an_empty_queue_returns_an_empty_list_within_the_wait(sqs, kata, make_queue):
+    url = make_queue()
+    with _Sent(sqs, "ReceiveMessage") as calls:
+        started = time.monotonic()
+        got = kata.long_poll(sqs, url, 1)
+        took = time.monotonic() - started
+    expect_equal(got, [], zh="空佇列：等完之後應該回傳 []", en="an empty queue: after the wait, return []")
+    expect_equal([c.get("WaitTimeSeconds") for c in calls], [1],
+                 zh="應該帶 WaitTimeSeconds=wait_seconds（這裡是 1，不要寫死）",
+                 en="should pass WaitTimeSeconds=wait_seconds (1 here; do not hard-code it)")
+    expect(took <= 1 + SLACK_SECONDS, zh="長輪詢最多等 wait_seconds 秒，不該等更久",
+           en="a long poll waits at most wait_seconds, not longer", expected=f"<= {1 + SLACK_SECONDS} s",
+           seen=f"{took:.1f} s")
+
+
+def test_short_poll_does_not_wait_even_when_the_queue_long_polls_by_default(sqs, kata, make_queue):
+    url = make_queue(ReceiveMessageWaitTimeSeconds=1)
+    with _Sent(sqs, "ReceiveMessage") as calls:
+        got = kata.short_poll(sqs, url)
+    expect_equal(got, [], zh="空佇列的短輪詢應該回傳 []", en="a short poll of an empty queue should return []")
+    expect_equal([c.get("WaitTimeSeconds") for c in calls], [0],
+                 zh="這個佇列預設會長輪詢 1 秒；要明確傳 WaitTimeSeconds=0 才是短輪詢",
+                 en="this queue long-polls for 1 s by default; pass WaitTimeSeconds=0 explicitly to short-poll")
+
+
+def test_set_default_wait_sets_receive_message_wait_time_seconds(sqs, kata, make_queue):
+    url = make_queue()
+    kata.set_default_wait(sqs, url, 2)
+    expect_equal(attribute(sqs, url, "ReceiveMessageWaitTimeSeconds"), "2",
+                 zh="set_default_wait(…, 2) 之後，佇列的 ReceiveMessageWaitTimeSeconds 應該是 2",
+                 en="after set_default_wait(…, 2) the queue's ReceiveMessageWaitTimeSeconds should be 2")
+    kata.set_default_wait(sqs, url, 1)
+    expect_equal(attribute(sqs, url, "ReceiveMessageWaitTimeSeconds"), "1",
+                 zh="再設成 1，屬性應該跟著變成 1（不要寫死）", en="setting 1 next should change it to 1 (do not hard-code it)")
+
+
+def test_default_wait_reads_the_queue_setting_as_an_int(sqs, kata, make_queue):
+    for suffix, seconds in (("patient", 1), ("eager", 0)):
+        url = make_queue(suffix, ReceiveMessageWaitTimeSeconds=seconds)
+        seen = kata.default_wait(sqs, url)
+        expect(type(seen) is int and seen == seconds,
+               zh=f"這個佇列的 ReceiveMessageWaitTimeSeconds 是 {seconds}：應該回傳 int {seconds}",
+               en=f"this queue's ReceiveMessageWaitTimeSeconds is {seconds}: return the int {seconds}",
+               expected=seconds, seen=seen)
+
+
+@pytest.mark.timeout(10)
+def test_drain_receives_and_deletes_more_than_ten_messages(sqs, kata, make_queue, clock):
+    url = make_queue(VisibilityTimeout=2)
+    sent = _send(sqs, url, 23)
+    with _Sent(sqs, "ReceiveMessage") as calls:
+        got = kata.drain(sqs, url, 1)
+    expect(isinstance(got, list) and sorted(set(got)) == sorted(sent),
+           zh="23 則訊息（超過 10 則）都應該收到並回傳：要重複接收，直到長輪詢回來是空的",
+           en="all 23 messages (more than 10) should be received and returned: keep receiving until a long poll "
+              "comes back empty", expected=f"{len(sent)} bodies", seen=got)
+    waits = {c.get("WaitTimeSeconds") for c in calls}
+    expect_equal(waits, {1}, zh="每次接收都應該是長輪詢：WaitTimeSeconds=wait_seconds（這裡是 1）",
+                 en="every receive should be a long poll: WaitTimeSeconds=wait_seconds (1 here)")
+    clock.advance(2)  # past the visibility timeout: a message received but not deleted would be back now
+    expect_equal(_short_poll(sqs, url), [],
+                 zh="收到的每則訊息都要刪除，否則逾時後它們會回來", en="delete every message you receive, or it comes back")
+
+
+@pytest.mark.timeout(10)
+def test_drain_stops_when_a_long_poll_comes_back_empty(sqs, kata, make_queue):
+    url = make_queue()
+    with _Sent(sqs, "ReceiveMessage") as calls:
+        got = kata.drain(sqs, url, 1)
+    expect_equal(got, [], zh="空佇列：drain 應該回傳 []", en="an empty queue: drain should return []")
+    expect_equal([c.get("WaitTimeSeconds") for c in calls], [1],
+                 zh="空佇列只需要一次長輪詢（WaitTimeSeconds=1）就該停下來",
+                 en="on an empty queue one long poll (WaitTimeSeconds=1) should be enough to stop")
