@@ -50,7 +50,8 @@ def counts(sqs: Any, url: str) -> dict[str, int]:
 
 
 def attribute(sqs: Any, url: str, name: str) -> str | None:
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[name])["Attributes"].get(name)
+    # An attribute the queue does not have (FifoQueue on a standard queue) leaves "Attributes" out entirely.
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[name]).get("Attributes", {}).get(name)
 
 
 def queue_url(sqs: Any, name: str) -> str | None:

@@ -1,0 +1,62 @@
+"""FIFO queues: the messages of one message group arrive in the order they were sent, and repeats are dropped.
+
+Create a `.fifo` queue, send and receive within message groups, and let SQS deduplicate a message sent twice
+within five minutes, by its content or by the MessageDeduplicationId you give it.
+AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html
+     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+FIFO_SUFFIX = ".fifo"  # SQS refuses FifoQueue=true unless the name ends like this
+
+
+def fifo_name(name: str) -> str:
+    """Return `name` ending in ".fifo": add the suffix when it is missing, never twice.
+
+    fifo_name("orders") == "orders.fifo" and fifo_name("orders.fifo") == "orders.fifo".
+    """
+    # TODO: your code here
+    raise NotImplementedError("fifo_name is not implemented yet")
+
+
+def create_fifo_queue(sqs: Any, name: str, content_based_dedup: bool = False) -> str:
+    """Create a FIFO queue called fifo_name(name) and return its URL.
+
+    Attributes: FifoQueue "true", and ContentBasedDeduplication "true" or "false" as `content_based_dedup` says.
+    """
+    # TODO: your code here
+    raise NotImplementedError("create_fifo_queue is not implemented yet")
+
+
+def send_in_group(sqs: Any, queue_url: str, group_id: str, bodies: list[str]) -> list[str]:
+    """Send every body, in list order, as one message of the message group `group_id`.
+
+    The queue may not have content-based deduplication, and equal bodies must all be delivered: give every
+    message its own MessageDeduplicationId (uuid.uuid4().hex, say). Return the MessageIds in the order sent.
+    """
+    # TODO: your code here
+    raise NotImplementedError("send_in_group is not implemented yet")
+
+
+def send_once(sqs: Any, queue_url: str, group_id: str, body: str, dedup_id: str) -> str:
+    """Send `body` in group `group_id` with MessageDeduplicationId `dedup_id`. Return the MessageId.
+
+    Within five minutes SQS delivers only the first message sent with a given deduplication id, whatever
+    its body: a producer that retries a send with the same id cannot create a duplicate.
+    """
+    # TODO: your code here
+    raise NotImplementedError("send_once is not implemented yet")
+
+
+def receive_one(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, str] | None:
+    """Receive at most ONE message, long-polling up to `wait_seconds`, and do not delete it.
+
+    Ask SQS for the message's group (the system attribute MessageGroupId). Return
+    {"body": ..., "group": ..., "receipt_handle": ...}, or None when no message is available.
+    """
+    # TODO: your code here
+    raise NotImplementedError("receive_one is not implemented yet")

@@ -1,0 +1,83 @@
+"""Dead-letter queues: after maxReceiveCount failed receives, SQS moves a message to its queue's dead-letter queue.
+
+Attach a DLQ with a redrive policy, find a DLQ's source queues, and move messages back: by hand (receive, send,
+delete) or with a message move task (StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask).
+AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+MAX_RECEIVE = 10  # SQS hands out at most 10 messages per ReceiveMessage
+
+
+def queue_arn(sqs: Any, queue_url: str) -> str:
+    """Return the queue's ARN (its QueueArn attribute): redrive policies and move tasks name queues by ARN."""
+    # TODO: your code here
+    raise NotImplementedError("queue_arn is not implemented yet")
+
+
+def attach_dead_letter_queue(sqs: Any, source_url: str, dlq_url: str, max_receive_count: int) -> None:
+    """Give the source queue a redrive policy: after `max_receive_count` receives, a message goes to the DLQ.
+
+    The RedrivePolicy attribute is a JSON *string*:
+    '{"deadLetterTargetArn": "<the DLQ's ARN>", "maxReceiveCount": "<max_receive_count>"}'.
+    """
+    # TODO: your code here
+    raise NotImplementedError("attach_dead_letter_queue is not implemented yet")
+
+
+def dead_letter_sources(sqs: Any, dlq_url: str) -> list[str]:
+    """Return the URLs of every queue whose redrive policy sends its failures to this DLQ, sorted.
+
+    ListDeadLetterSourceQueues answers in pages; read them all. A queue nobody uses as a DLQ gives [].
+    """
+    # TODO: your code here
+    raise NotImplementedError("dead_letter_sources is not implemented yet")
+
+
+def redrive_by_hand(sqs: Any, dlq_url: str, target_url: str, wait_seconds: int = 1) -> int:
+    """Move every message from the DLQ to `target_url` yourself; return how many you moved.
+
+    For each message: send its body and message attributes to the target, then delete it from the DLQ
+    (send first, so a crash in between duplicates a message instead of losing it). Receive up to 10 at a
+    time, long-polling up to `wait_seconds`, until a receive comes back empty.
+    """
+    # TODO: your code here
+    raise NotImplementedError("redrive_by_hand is not implemented yet")
+
+
+def start_redrive(sqs: Any, dlq_url: str, destination_url: str | None = None,
+                  max_per_second: int | None = None) -> str:
+    """Start a message move task that empties the DLQ; return its TaskHandle.
+
+    SourceArn is the DLQ's ARN. Without `destination_url` SQS sends each message back to the queue it came
+    from; with one, pass its ARN as DestinationArn. Pass `max_per_second` (if given) as
+    MaxNumberOfMessagesPerSecond.
+    """
+    # TODO: your code here
+    raise NotImplementedError("start_redrive is not implemented yet")
+
+
+def redrive_statuses(sqs: Any, dlq_url: str) -> list[str]:
+    """Return the Status of each message move task of this DLQ, as ListMessageMoveTasks lists them (newest first).
+
+    Statuses are RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED. A DLQ that was never redriven gives [].
+    """
+    # TODO: your code here
+    raise NotImplementedError("redrive_statuses is not implemented yet")
+
+
+def cancel_redrive(sqs: Any, task_handle: str) -> bool:
+    """Cancel a running message move task. Return True when SQS cancelled it.
+
+    Only a RUNNING task can be cancelled. When SQS refuses (the task already finished or was cancelled, or the
+    handle is unknown: an error such as ResourceNotFoundException), return False instead of raising.
+    """
+    # TODO: your code here
+    raise NotImplementedError("cancel_redrive is not implemented yet")

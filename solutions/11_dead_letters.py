@@ -1,0 +1,101 @@
+"""Dead-letter queues: after maxReceiveCount failed receives, SQS moves a message to its queue's dead-letter queue.
+
+Attach a DLQ with a redrive policy, find a DLQ's source queues, and move messages back: by hand (receive, send,
+delete) or with a message move task (StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask).
+AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+MAX_RECEIVE = 10  # SQS hands out at most 10 messages per ReceiveMessage
+
+
+def queue_arn(sqs: Any, queue_url: str) -> str:
+    """Return the queue's ARN (its QueueArn attribute): redrive policies and move tasks name queues by ARN."""
+    return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def attach_dead_letter_queue(sqs: Any, source_url: str, dlq_url: str, max_receive_count: int) -> None:
+    """Give the source queue a redrive policy: after `max_receive_count` receives, a message goes to the DLQ.
+
+    The RedrivePolicy attribute is a JSON *string*:
+    '{"deadLetterTargetArn": "<the DLQ's ARN>", "maxReceiveCount": "<max_receive_count>"}'.
+    """
+    policy = {"deadLetterTargetArn": queue_arn(sqs, dlq_url), "maxReceiveCount": str(max_receive_count)}
+    sqs.set_queue_attributes(QueueUrl=source_url, Attributes={"RedrivePolicy": json.dumps(policy)})
+
+
+def dead_letter_sources(sqs: Any, dlq_url: str) -> list[str]:
+    """Return the URLs of every queue whose redrive policy sends its failures to this DLQ, sorted.
+
+    ListDeadLetterSourceQueues answers in pages; read them all. A queue nobody uses as a DLQ gives [].
+    """
+    urls: list[str] = []
+    for page in sqs.get_paginator("list_dead_letter_source_queues").paginate(QueueUrl=dlq_url):
+        urls.extend(page.get("queueUrls", []))
+    return sorted(urls)
+
+
+def redrive_by_hand(sqs: Any, dlq_url: str, target_url: str, wait_seconds: int = 1) -> int:
+    """Move every message from the DLQ to `target_url` yourself; return how many you moved.
+
+    For each message: send its body and message attributes to the target, then delete it from the DLQ
+    (send first, so a crash in between duplicates a message instead of losing it). Receive up to 10 at a
+    time, long-polling up to `wait_seconds`, until a receive comes back empty.
+    """
+    moved = 0
+    while True:
+        response = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds, MessageAttributeNames=["All"])
+        messages = response.get("Messages", [])
+        if not messages:
+            return moved
+        for message in messages:
+            extra = {"MessageAttributes": message["MessageAttributes"]} if message.get("MessageAttributes") else {}
+            sqs.send_message(QueueUrl=target_url, MessageBody=message["Body"], **extra)
+            sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=message["ReceiptHandle"])
+            moved += 1
+
+
+def start_redrive(sqs: Any, dlq_url: str, destination_url: str | None = None,
+                  max_per_second: int | None = None) -> str:
+    """Start a message move task that empties the DLQ; return its TaskHandle.
+
+    SourceArn is the DLQ's ARN. Without `destination_url` SQS sends each message back to the queue it came
+    from; with one, pass its ARN as DestinationArn. Pass `max_per_second` (if given) as
+    MaxNumberOfMessagesPerSecond.
+    """
+    params: dict[str, Any] = {"SourceArn": queue_arn(sqs, dlq_url)}
+    if destination_url is not None:
+        params["DestinationArn"] = queue_arn(sqs, destination_url)
+    if max_per_second is not None:
+        params["MaxNumberOfMessagesPerSecond"] = max_per_second
+    return sqs.start_message_move_task(**params)["TaskHandle"]
+
+
+def redrive_statuses(sqs: Any, dlq_url: str) -> list[str]:
+    """Return the Status of each message move task of this DLQ, as ListMessageMoveTasks lists them (newest first).
+
+    Statuses are RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED. A DLQ that was never redriven gives [].
+    """
+    results = sqs.list_message_move_tasks(SourceArn=queue_arn(sqs, dlq_url)).get("Results", [])
+    return [result["Status"] for result in results]
+
+
+def cancel_redrive(sqs: Any, task_handle: str) -> bool:
+    """Cancel a running message move task. Return True when SQS cancelled it.
+
+    Only a RUNNING task can be cancelled. When SQS refuses (the task already finished or was cancelled, or the
+    handle is unknown: an error such as ResourceNotFoundException), return False instead of raising.
+    """
+    try:
+        sqs.cancel_message_move_task(TaskHandle=task_handle)
+    except ClientError:
+        return False
+    return True
