@@ -1,16 +1,45 @@
-"""The grader's own SQS calls: how tests look at the effect of the learner's code.
+"""The grader's own SQS calls: how tests set up and look at the effect of the learner's code.
 
 Tests never trust a learner's return value alone; they read the queue back with these.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # Documented SQS limits, named so tests read as the rules they check.
 MAX_BATCH_ENTRIES = 10
 MAX_RECEIVE = 10
 MAX_WAIT_SECONDS = 20
+
+# AWS and moto prefix some error codes (batch entries, query-compatible errors) with it; ElasticMQ does not.
+QUERY_PREFIX = "AWS.SimpleQueueService."
+
+# A few rounds of one simulated second each: free on moto, and enough on real SQS, where a change can take
+# a moment to show (a new queue in ListQueues, a deleted one disappearing, a purge finishing).
+SETTLE_ROUNDS = 5
+
+
+def word(prefix: str) -> str:
+    """A value no solution can hard-code (a body, a group id, a label)."""
+    return f"{prefix}-{secrets.token_hex(3)}"
+
+
+def numbered_bodies(count: int) -> list[str]:
+    """`count` distinct bodies sharing one random token: sorting them gives them back in the order made."""
+    token = secrets.token_hex(3)
+    return [f"{token}-{i:02d}" for i in range(count)]
+
+
+def send_batched(sqs: Any, url: str, messages: list[str]) -> None:
+    """Put `messages` on the queue with SendMessageBatch, at most MAX_BATCH_ENTRIES a call."""
+    for start in range(0, len(messages), MAX_BATCH_ENTRIES):
+        chunk = messages[start:start + MAX_BATCH_ENTRIES]
+        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(chunk)])
 
 
 def receive_all(sqs: Any, url: str, *, expect: int | None = None, wait: int = 1, rounds: int = 5,
@@ -34,6 +63,18 @@ def receive_all(sqs: Any, url: str, *, expect: int | None = None, wait: int = 1,
             break
         got.extend(batch)
     return got
+
+
+def short_poll(sqs: Any, url: str, *, wait: int | None = None) -> list[str]:
+    """The bodies one receive finds right now: only for asserting that nothing is there.
+
+    Asserting it is empty is safe; real SQS may miss messages, never invent them. `wait=None` leaves the
+    wait to the queue's ReceiveMessageWaitTimeSeconds; `wait=0` short-polls whatever the queue says.
+    """
+    params: dict[str, Any] = {"QueueUrl": url, "MaxNumberOfMessages": MAX_RECEIVE}
+    if wait is not None:
+        params["WaitTimeSeconds"] = wait
+    return bodies(sqs.receive_message(**params).get("Messages", []))
 
 
 def bodies(messages: list[dict[str, Any]]) -> list[str]:
@@ -68,22 +109,67 @@ def queue_names(sqs: Any, prefix: str) -> list[str]:
     return sorted(u.rsplit("/", 1)[-1] for u in urls)
 
 
-class CallCounter:
-    """Counts the SQS API calls made through a client: `with CallCounter(sqs) as calls: ...; calls["SendMessageBatch"]`.
+def error_code(value: Any) -> Any:
+    """An error code without QUERY_PREFIX, so one expected code fits every backend; a non-string is kept as is."""
+    return value.removeprefix(QUERY_PREFIX) if isinstance(value, str) else value
 
-    Lets a test check *how* the learner did something (one batch call, not ten single sends).
+
+def eventually(condition: Callable[[], bool], clock: Any) -> bool:
+    """Whether `condition` holds within SETTLE_ROUNDS, advancing the clock one second between tries."""
+    for _ in range(SETTLE_ROUNDS):
+        if condition():
+            return True
+        clock.advance(1)
+    return condition()
+
+
+@contextmanager
+def empty_key_omitted(sqs: Any, operation: str, key: str) -> Iterator[None]:
+    """Makes `operation`'s response leave out an empty `key` (QueueUrls, Tags), as real SQS does.
+
+    Some emulators send [] or {} instead; the learner's code has to cope with the key being absent.
+    """
+
+    def drop(parsed: dict[str, Any], **_: Any) -> None:
+        if not parsed.get(key):
+            parsed.pop(key, None)
+
+    event = f"after-call.sqs.{operation}"
+    sqs.meta.events.register(event, drop)
+    try:
+        yield
+    finally:
+        sqs.meta.events.unregister(event, drop)
+
+
+# Where SentRequests keeps a call's parameters between its two events (botocore's per-call context).
+_PARAMS = "sqs_kata.sent_params"
+
+
+class SentRequests:
+    """Records the SQS calls made through a client, by action, with what each asked for.
+
+    `with SentRequests(sqs) as sent: ...; sent["SendMessageBatch"]` holds one parameter dict per call, so
+    len() counts the calls. Lets a test check *how* the learner did something (one batch call, not ten single
+    sends) and what a call asked for (its VisibilityTimeout, its MaxResults). The parameters are the ones the
+    code passed; a call is recorded once it is really sent, so one that botocore refused before sending is not.
     """
 
     def __init__(self, sqs: Any) -> None:
         self._sqs = sqs
-        self.calls: dict[str, int] = {}
+        self.sent: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
 
-    def _count(self, model: Any, **_: Any) -> None:
-        self.calls[model.name] = self.calls.get(model.name, 0) + 1
+    def _keep(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context[_PARAMS] = dict(params)
 
-    def __enter__(self) -> dict[str, int]:
-        self._sqs.meta.events.register("before-call.sqs", self._count)
-        return self.calls
+    def _record(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+        self.sent[model.name].append(context.get(_PARAMS, {}))
+
+    def __enter__(self) -> defaultdict[str, list[dict[str, Any]]]:
+        self._sqs.meta.events.register("before-parameter-build.sqs", self._keep)
+        self._sqs.meta.events.register("before-call.sqs", self._record)
+        return self.sent
 
     def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister("before-call.sqs", self._count)
+        self._sqs.meta.events.unregister("before-parameter-build.sqs", self._keep)
+        self._sqs.meta.events.unregister("before-call.sqs", self._record)

@@ -1,7 +1,7 @@
 """Exercise 01 -- the course mission: the notebook's flow, step by step, checked by the grader's own calls."""
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import CallCounter, attribute, bodies, counts, queue_url, receive_all
+from sqs_kata.observe import SentRequests, attribute, bodies, counts, queue_url, receive_all, short_poll
 
 AUTHORS = [("world", "Daniel1"), ("boto3", "Daniel2")]
 
@@ -36,11 +36,11 @@ def test_send_text_puts_the_body_on_the_queue(sqs, kata, make_queue):
 
 def test_send_with_authors_sends_one_batch_with_author_attributes(sqs, kata, make_queue):
     url = make_queue()
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         ids = kata.send_with_authors(sqs, url, AUTHORS)
-    expect_equal(calls.get("SendMessageBatch", 0), 1, zh="應該只用一次 SendMessageBatch 送出整批",
+    expect_equal(len(calls["SendMessageBatch"]), 1, zh="應該只用一次 SendMessageBatch 送出整批",
                  en="should send the whole batch with one SendMessageBatch call")
-    expect_equal(calls.get("SendMessage", 0), 0, zh="批次傳送時不該再逐則呼叫 SendMessage",
+    expect_equal(len(calls["SendMessage"]), 0, zh="批次傳送時不該再逐則呼叫 SendMessage",
                  en="a batch send should not also call SendMessage one by one")
     got = receive_all(sqs, url, expect=2)
     seen = sorted((m["Body"], m.get("MessageAttributes", {}).get("Author", {}).get("StringValue")) for m in got)
@@ -99,7 +99,7 @@ def test_the_course_flow_delays_then_delivers_and_greets(sqs, kata, queue_name, 
     url = kata.create_delayed_queue(sqs, queue_name, 2)
     kata.send_text(sqs, url, "apple")
     kata.send_with_authors(sqs, url, AUTHORS)
-    expect_equal(bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="DelaySeconds 還沒過，訊息應該還看不到", en="before DelaySeconds has passed no message should be visible")
     clock.advance(2)
     got = []

@@ -2,56 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import CallCounter, attribute, queue_names, queue_url
-
-# A few rounds of one simulated second each: free on moto, and enough on real SQS, where a new
-# queue can take a moment to show up in ListQueues and a deleted one a moment to disappear.
-SETTLE_ROUNDS = 5
-
-
-def _eventually(condition: Callable[[], bool], clock: Any) -> bool:
-    for _ in range(SETTLE_ROUNDS):
-        if condition():
-            return True
-        clock.advance(1)
-    return condition()
-
-
-@contextmanager
-def _sent_params(sqs: Any, operation: str) -> Iterator[list[dict[str, Any]]]:
-    """Records the parameters of every `operation` call made through `sqs` (what was really sent)."""
-    seen: list[dict[str, Any]] = []
-
-    def record(params: dict[str, Any], **_: Any) -> None:
-        seen.append(dict(params))
-
-    event = f"provide-client-params.sqs.{operation}"
-    sqs.meta.events.register(event, record)
-    try:
-        yield seen
-    finally:
-        sqs.meta.events.unregister(event, record)
-
-
-@contextmanager
-def _empty_key_omitted(sqs: Any, operation: str, key: str) -> Iterator[None]:
-    """Real SQS leaves an empty list out of the response (no QueueUrls key); some emulators send []."""
-
-    def drop(parsed: dict[str, Any], **_: Any) -> None:
-        if not parsed.get(key):
-            parsed.pop(key, None)
-
-    event = f"after-call.sqs.{operation}"
-    sqs.meta.events.register(event, drop)
-    try:
-        yield
-    finally:
-        sqs.meta.events.unregister(event, drop)
+from sqs_kata.observe import SentRequests, attribute, empty_key_omitted, eventually, queue_names, queue_url
 
 
 def test_create_queue_returns_the_url_of_a_new_queue(sqs, kata, queue_name):
@@ -81,8 +35,9 @@ def test_create_queue_uses_the_attributes_it_is_given(sqs, kata, queue_name):
 
 def test_create_queue_writes_booleans_as_lowercase_true_false(sqs, kata, queue_prefix):
     name = queue_prefix + "orders.fifo"
-    with _sent_params(sqs, "CreateQueue") as calls:
+    with SentRequests(sqs) as requests:
         url = kata.create_queue(sqs, name, {"FifoQueue": True, "ContentBasedDeduplication": False})
+    calls = requests["CreateQueue"]
     sent = calls[-1].get("Attributes", {}) if calls else {}
     expect_equal(sent, {"FifoQueue": "true", "ContentBasedDeduplication": "false"},
                  zh="布林值要寫成小寫字串 \"true\" / \"false\"（Python 的 str(True) 是 \"True\"）",
@@ -109,7 +64,7 @@ def _make_listed(sqs: Any, make_queue: Any, clock: Any, prefix: str, suffixes: l
     for suffix in suffixes:
         make_queue(suffix)
     wanted = sorted(prefix + s for s in suffixes)
-    _eventually(lambda: all(name in queue_names(sqs, prefix) for name in wanted), clock)
+    eventually(lambda: all(name in queue_names(sqs, prefix) for name in wanted), clock)
     return wanted
 
 
@@ -123,8 +78,9 @@ def test_list_queue_names_returns_only_names_with_the_prefix(sqs, kata, make_que
 
 def test_list_queue_names_pages_through_every_queue(sqs, kata, make_queue, queue_prefix, clock):
     wanted = _make_listed(sqs, make_queue, clock, queue_prefix, [f"page-{i}" for i in range(5)])
-    with CallCounter(sqs) as calls, _sent_params(sqs, "ListQueues") as sent:
+    with SentRequests(sqs) as requests:
         names = kata.list_queue_names(sqs, queue_prefix + "page-", 2)
+    sent = requests["ListQueues"]
     expect_equal(names, wanted, zh="分頁時也要拿到全部 5 個佇列（跟著 NextToken 一頁一頁拿）",
                  en="paging should still return all 5 queues (follow NextToken page after page)")
     expect_equal(sorted({p.get("MaxResults") for p in sent}, key=str), [2],
@@ -134,15 +90,15 @@ def test_list_queue_names_pages_through_every_queue(sqs, kata, make_queue, queue
     # once (no NextToken) is still within the API, so only demand several calls where pages exist.
     paginates = "NextToken" in sqs.list_queues(QueueNamePrefix=queue_prefix + "page-", MaxResults=2)
     if paginates:
-        expect(calls.get("ListQueues", 0) > 1,
+        expect(len(sent) > 1,
                zh="5 個佇列、每頁 2 個，應該要呼叫 ListQueues 不只一次",
                en="5 queues at 2 per page should take more than one ListQueues call",
-               expected="3 calls", seen=calls.get("ListQueues", 0))
+               expected="3 calls", seen=len(sent))
 
 
 def test_list_queue_names_is_empty_when_nothing_matches(sqs, kata, make_queue, queue_prefix):
     make_queue("something")
-    with _empty_key_omitted(sqs, "ListQueues", "QueueUrls"):
+    with empty_key_omitted(sqs, "ListQueues", "QueueUrls"):
         names = kata.list_queue_names(sqs, queue_prefix + "nothing-")
     expect_equal(names, [],
                  zh="沒有佇列符合前綴時應該回傳 []（回應裡沒有 QueueUrls 這個鍵）",
@@ -154,7 +110,7 @@ def test_delete_queue_removes_only_that_queue(sqs, kata, make_queue, queue_prefi
     keeper = make_queue("keeper")
     expect_equal(kata.delete_queue(sqs, queue_prefix + "doomed"), True,
                  zh="刪除存在的佇列應該回傳 True", en="deleting an existing queue should return True")
-    expect(_eventually(lambda: queue_url(sqs, queue_prefix + "doomed") is None, clock),
+    expect(eventually(lambda: queue_url(sqs, queue_prefix + "doomed") is None, clock),
            zh="刪除後 GetQueueUrl 應該找不到這個佇列", en="after deleting, GetQueueUrl should no longer find the queue")
     expect_equal(queue_url(sqs, queue_prefix + "keeper"), keeper,
                  zh="只能刪除指定的佇列，其他佇列要留著", en="only the named queue should be deleted; others stay")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqs_kata.checks import expect_equal
-from sqs_kata.observe import attribute, counts
+from sqs_kata.observe import SentRequests, attribute, counts, empty_key_omitted
 
 SETTINGS = ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds")
 
@@ -22,40 +20,8 @@ def _settings(sqs: Any, url: str, expected: dict[str, str]) -> tuple[dict[str, s
     return seen, expected
 
 
-@contextmanager
-def _sent_params(sqs: Any, operation: str) -> Iterator[list[dict[str, Any]]]:
-    """Records the parameters of every `operation` call made through `sqs` (what was really sent)."""
-    sent: list[dict[str, Any]] = []
-
-    def record(params: dict[str, Any], **_: Any) -> None:
-        sent.append(dict(params))
-
-    event = f"provide-client-params.sqs.{operation}"
-    sqs.meta.events.register(event, record)
-    try:
-        yield sent
-    finally:
-        sqs.meta.events.unregister(event, record)
-
-
 def _tags(sqs: Any, url: str) -> dict[str, str]:
     return sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
-
-
-@contextmanager
-def _empty_key_omitted(sqs: Any, operation: str, key: str) -> Iterator[None]:
-    """Real SQS leaves an empty map out of the response (no Tags key); some emulators send {}."""
-
-    def drop(parsed: dict[str, Any], **_: Any) -> None:
-        if not parsed.get(key):
-            parsed.pop(key, None)
-
-    event = f"after-call.sqs.{operation}"
-    sqs.meta.events.register(event, drop)
-    try:
-        yield
-    finally:
-        sqs.meta.events.unregister(event, drop)
 
 
 def test_get_number_attributes_returns_ints_for_the_names_asked(sqs, kata, make_queue):
@@ -78,8 +44,9 @@ def test_get_number_attributes_reads_the_queue_it_is_given(sqs, kata, make_queue
 
 def test_change_settings_changes_all_three(sqs, kata, make_queue):
     url = make_queue(VisibilityTimeout=30, MessageRetentionPeriod=600, DelaySeconds=0)
-    with _sent_params(sqs, "SetQueueAttributes") as sent:
+    with SentRequests(sqs) as requests:
         kata.change_settings(sqs, url, visibility_timeout=9, retention_seconds=120, delay_seconds=3)
+    sent = requests["SetQueueAttributes"]
     wanted = {"VisibilityTimeout": "9", "MessageRetentionPeriod": "120", "DelaySeconds": "3"}
     expect_equal(len(sent), 1, zh="三個設定應該用一次 SetQueueAttributes 一起改",
                  en="the three settings should change in one SetQueueAttributes call")
@@ -149,7 +116,7 @@ def test_queue_tags_reads_the_tags(sqs, kata, make_queue):
 
 def test_queue_tags_is_empty_when_there_are_none(sqs, kata, make_queue):
     url = make_queue()
-    with _empty_key_omitted(sqs, "ListQueueTags", "Tags"):
+    with empty_key_omitted(sqs, "ListQueueTags", "Tags"):
         got = kata.queue_tags(sqs, url)
     expect_equal(got, {}, zh="沒有標籤時應該回傳 {}（真正的 SQS 這時回應裡沒有 Tags 這個鍵）",
                  en="should return {} when there are no tags (real SQS then has no Tags key in the response)")

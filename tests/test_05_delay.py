@@ -1,23 +1,11 @@
 """Exercise 05 -- delay queues: a queue-level or per-message DelaySeconds hides a message, then it arrives."""
 
-from typing import Any
-
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import attribute, bodies, counts, queue_url, receive_all
+from sqs_kata.observe import attribute, bodies, counts, error_code, queue_url, receive_all, short_poll
 
 # What SQS answers when a FIFO queue gets a per-message delay. AWS and moto say InvalidParameterValue;
 # some emulators report parameter problems as InvalidAttributeValue. Batch-style codes may carry a prefix.
 FIFO_DELAY_REFUSED = {"InvalidParameterValue", "InvalidAttributeValue"}
-QUERY_PREFIX = "AWS.SimpleQueueService."
-
-
-def _short_poll(sqs: Any, url: str) -> list[str]:
-    """What a receive finds right now. Asserting it is empty is safe; real SQS may miss messages, never invent them."""
-    return bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []))
-
-
-def _code(value: Any) -> Any:
-    return value.removeprefix(QUERY_PREFIX) if isinstance(value, str) else value
 
 
 def test_create_delay_queue_sets_delay_seconds(sqs, kata, queue_name):
@@ -39,7 +27,7 @@ def test_create_delay_queue_hides_messages_until_the_delay_passes(sqs, kata, que
                  zh="delay_seconds=1 時，DelaySeconds 應該是 1（不要寫死）",
                  en="with delay_seconds=1 the DelaySeconds attribute should be 1 (do not hard-code it)")
     sqs.send_message(QueueUrl=url, MessageBody="parcel")
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="剛送出的訊息在 DelaySeconds（1 秒）過去前應該收不到",
                  en="a message just sent should not be receivable before DelaySeconds (1 s) has passed")
     clock.advance(1)
@@ -59,7 +47,7 @@ def test_set_queue_delay_turns_an_existing_queue_into_a_delay_queue(sqs, kata, m
                  zh="再呼叫 set_queue_delay(…, 1) 之後，DelaySeconds 應該變成 1",
                  en="calling set_queue_delay(…, 1) again should change DelaySeconds to 1")
     sqs.send_message(QueueUrl=url, MessageBody="parcel")
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="設定延遲後送出的訊息，一開始應該收不到", en="a message sent after setting the delay should be hidden at first")
 
 
@@ -88,11 +76,11 @@ def test_send_delayed_overrides_the_queue_delay(sqs, kata, make_queue):
 def test_try_delay_on_fifo_returns_the_error_code_instead_of_raising(sqs, kata, make_queue):
     url = make_queue("orders", fifo=True, ContentBasedDeduplication=True)
     code = kata.try_delay_on_fifo(sqs, url, "late order", 1, "table-7")
-    expect(_code(code) in FIFO_DELAY_REFUSED,
+    expect(error_code(code) in FIFO_DELAY_REFUSED,
            zh="FIFO 佇列不接受單則訊息的 DelaySeconds：應該回傳錯誤代碼（error.response['Error']['Code']）",
            en="a FIFO queue refuses a per-message DelaySeconds: return the error code (error.response['Error']['Code'])",
            expected="InvalidParameterValue", seen=code)
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="被拒絕的訊息不該出現在佇列裡", en="the refused message should not be on the queue")
 
 

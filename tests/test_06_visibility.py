@@ -6,30 +6,7 @@ from typing import Any
 from botocore.exceptions import ClientError, ParamValidationError
 
 from sqs_kata.checks import expect_equal, fail
-from sqs_kata.observe import CallCounter, bodies, receive_all
-
-
-def _short_poll(sqs: Any, url: str) -> list[str]:
-    """What a receive finds right now. Asserting it is empty is safe; real SQS may miss messages, never invent them."""
-    return bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []))
-
-
-class _Sent:
-    """`with _Sent(sqs, "ChangeMessageVisibility") as sent:` records the parameters of each such call."""
-
-    def __init__(self, sqs: Any, operation: str) -> None:
-        self._sqs, self._event = sqs, f"before-parameter-build.sqs.{operation}"
-        self.calls: list[dict[str, Any]] = []
-
-    def _record(self, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append(dict(params))
-
-    def __enter__(self) -> list[dict[str, Any]]:
-        self._sqs.meta.events.register(self._event, self._record)
-        return self.calls
-
-    def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister(self._event, self._record)
+from sqs_kata.observe import SentRequests, bodies, receive_all, send_batched, short_poll
 
 
 def _received_by_learner(sqs: Any, url: str, handle: Any) -> None:
@@ -45,13 +22,13 @@ def _received_by_learner(sqs: Any, url: str, handle: Any) -> None:
 def test_receive_for_work_hides_messages_for_the_given_timeout(sqs, kata, make_queue, clock):
     url = make_queue()  # the queue's own VisibilityTimeout is the default, 30 s
     sqs.send_message(QueueUrl=url, MessageBody="job-1")
-    with _Sent(sqs, "ReceiveMessage") as sent:
+    with SentRequests(sqs) as sent:
         got = kata.receive_for_work(sqs, url, 1)
     expect_equal([m.get("body") for m in got], ["job-1"], zh="應該收到 job-1", en="should receive job-1")
-    expect_equal([c.get("VisibilityTimeout") for c in sent], [1],
+    expect_equal([c.get("VisibilityTimeout") for c in sent["ReceiveMessage"]], [1],
                  zh="ReceiveMessage 應該帶 VisibilityTimeout=visibility_timeout（這裡是 1）",
                  en="ReceiveMessage should be called with VisibilityTimeout=visibility_timeout (1 here)")
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="收下的訊息在可見性逾時內應該看不到", en="a received message should stay hidden during its visibility timeout")
     clock.advance(1)
     expect_equal(bodies(receive_all(sqs, url, expect=1, wait=2)), ["job-1"],
@@ -69,7 +46,7 @@ def test_receive_for_work_counts_how_often_a_message_was_handed_out(sqs, kata, m
                  en="the first time, receive_count should be 1 (ask for the ApproximateReceiveCount system "
                     "attribute and make it an int)")
     clock.advance(1.2)
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="visibility_timeout=2：1 秒多之後訊息應該還藏著", en="with visibility_timeout=2 the message should "
                  "still be hidden after a little over 1 s")
     clock.advance(1)
@@ -89,7 +66,7 @@ def test_extend_visibility_keeps_the_message_hidden_past_the_old_deadline(sqs, k
     [message] = receive_all(sqs, url, expect=1, visibility=1)
     kata.extend_visibility(sqs, url, message["ReceiptHandle"], 2)
     clock.advance(1.2)
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="延長成 2 秒之後，原本 1 秒的期限到了訊息也不該回來（ChangeMessageVisibility）",
                  en="after extending to 2 s the message should not come back at the old 1 s deadline "
                     "(ChangeMessageVisibility)")
@@ -104,9 +81,9 @@ def test_release_makes_the_message_receivable_at_once(sqs, kata, make_queue):
     url = make_queue(VisibilityTimeout=30)
     sqs.send_message(QueueUrl=url, MessageBody="not mine")
     [message] = receive_all(sqs, url, expect=1)
-    with _Sent(sqs, "ChangeMessageVisibility") as sent:
+    with SentRequests(sqs) as sent:
         kata.release(sqs, url, message["ReceiptHandle"])
-    expect_equal([c.get("VisibilityTimeout") for c in sent], [0],
+    expect_equal([c.get("VisibilityTimeout") for c in sent["ChangeMessageVisibility"]], [0],
                  zh="釋放就是呼叫一次 ChangeMessageVisibility，VisibilityTimeout=0",
                  en="releasing is one ChangeMessageVisibility call with VisibilityTimeout=0")
     expect_equal(bodies(receive_all(sqs, url, expect=1, wait=2)), ["not mine"],
@@ -117,13 +94,13 @@ def test_release_makes_the_message_receivable_at_once(sqs, kata, make_queue):
 def test_change_visibility_batch_releases_every_message_in_one_call(sqs, kata, make_queue):
     url = make_queue(VisibilityTimeout=30)
     jobs = ["job-a", "job-b", "job-c"]
-    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(jobs)])
+    send_batched(sqs, url, jobs)
     handles = [m["ReceiptHandle"] for m in receive_all(sqs, url, expect=3)]
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         failed = kata.change_visibility_batch(sqs, url, handles, 0)
-    expect_equal(calls.get("ChangeMessageVisibilityBatch", 0), 1,
+    expect_equal(len(calls["ChangeMessageVisibilityBatch"]), 1,
                  zh="應該用一次 ChangeMessageVisibilityBatch 處理全部", en="should use one ChangeMessageVisibilityBatch call")
-    expect_equal(calls.get("ChangeMessageVisibility", 0), 0, zh="不該再逐則呼叫 ChangeMessageVisibility",
+    expect_equal(len(calls["ChangeMessageVisibility"]), 0, zh="不該再逐則呼叫 ChangeMessageVisibility",
                  en="should not also call ChangeMessageVisibility one by one")
     expect_equal(failed, [], zh="全部成功時應該回傳 []", en="when every change worked, return []")
     expect_equal(sorted(bodies(receive_all(sqs, url, expect=3, wait=2))), jobs,
@@ -133,7 +110,7 @@ def test_change_visibility_batch_releases_every_message_in_one_call(sqs, kata, m
 def test_change_visibility_batch_returns_the_handles_that_failed(sqs, kata, make_queue):
     url = make_queue(VisibilityTimeout=30)
     jobs = ["job-x", "job-y"]
-    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(jobs)])
+    send_batched(sqs, url, jobs)
     handles = [m["ReceiptHandle"] for m in receive_all(sqs, url, expect=2)]
     bogus = f"not-a-receipt-handle-{secrets.token_hex(4)}"
     failed = kata.change_visibility_batch(sqs, url, [handles[0], bogus, handles[1]], 0)

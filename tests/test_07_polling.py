@@ -1,56 +1,23 @@
 """Exercise 07 -- long and short polling: WaitTimeSeconds, the queue's default wait, and a drain loop that stops."""
 
-import secrets
 import time
-from typing import Any
 
 import pytest
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import MAX_BATCH_ENTRIES, MAX_RECEIVE, attribute, bodies
+from sqs_kata.observe import MAX_RECEIVE, SentRequests, attribute, numbered_bodies, send_batched, short_poll
 
 # How much longer than its WaitTimeSeconds a long poll may take on a live server (HTTP round trip, start-up).
 SLACK_SECONDS = 2
 
 
-class _Sent:
-    """`with _Sent(sqs, "ReceiveMessage") as sent:` records the parameters of each such call."""
-
-    def __init__(self, sqs: Any, operation: str) -> None:
-        self._sqs, self._event = sqs, f"before-parameter-build.sqs.{operation}"
-        self.calls: list[dict[str, Any]] = []
-
-    def _record(self, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append(dict(params))
-
-    def __enter__(self) -> list[dict[str, Any]]:
-        self._sqs.meta.events.register(self._event, self._record)
-        return self.calls
-
-    def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister(self._event, self._record)
-
-
-def _send(sqs: Any, url: str, count: int) -> list[str]:
-    """Put `count` messages with unique bodies on the queue (in batches); return the bodies."""
-    token = secrets.token_hex(3)
-    sent = [f"{token}-{i:02d}" for i in range(count)]
-    for start in range(0, count, MAX_BATCH_ENTRIES):
-        chunk = sent[start:start + MAX_BATCH_ENTRIES]
-        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(chunk)])
-    return sent
-
-
-def _short_poll(sqs: Any, url: str) -> list[str]:
-    """What a receive finds right now. Asserting it is empty is safe; real SQS may miss messages, never invent them."""
-    return bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=MAX_RECEIVE).get("Messages", []))
-
-
 def test_long_poll_waits_with_wait_time_seconds_and_returns_what_is_there(sqs, kata, make_queue):
     url = make_queue()
-    sent = _send(sqs, url, 3)
-    with _Sent(sqs, "ReceiveMessage") as calls:
+    sent = numbered_bodies(3)
+    send_batched(sqs, url, sent)
+    with SentRequests(sqs) as requests:
         got = kata.long_poll(sqs, url, 2)
+    calls = requests["ReceiveMessage"]
     expect_equal([c.get("WaitTimeSeconds") for c in calls], [2],
                  zh="long_poll 應該呼叫一次 ReceiveMessage，並帶 WaitTimeSeconds=wait_seconds（這裡是 2）",
                  en="long_poll should call ReceiveMessage once with WaitTimeSeconds=wait_seconds (2 here)")
@@ -64,10 +31,11 @@ def test_long_poll_waits_with_wait_time_seconds_and_returns_what_is_there(sqs, k
 
 def test_long_poll_on_an_empty_queue_returns_an_empty_list_within_the_wait(sqs, kata, make_queue):
     url = make_queue()
-    with _Sent(sqs, "ReceiveMessage") as calls:
+    with SentRequests(sqs) as requests:
         started = time.monotonic()
         got = kata.long_poll(sqs, url, 1)
         took = time.monotonic() - started
+    calls = requests["ReceiveMessage"]
     expect_equal(got, [], zh="空佇列：等完之後應該回傳 []", en="an empty queue: after the wait, return []")
     expect_equal([c.get("WaitTimeSeconds") for c in calls], [1],
                  zh="應該帶 WaitTimeSeconds=wait_seconds（這裡是 1，不要寫死）",
@@ -79,8 +47,9 @@ def test_long_poll_on_an_empty_queue_returns_an_empty_list_within_the_wait(sqs, 
 
 def test_short_poll_does_not_wait_even_when_the_queue_long_polls_by_default(sqs, kata, make_queue):
     url = make_queue(ReceiveMessageWaitTimeSeconds=1)
-    with _Sent(sqs, "ReceiveMessage") as calls:
+    with SentRequests(sqs) as requests:
         got = kata.short_poll(sqs, url)
+    calls = requests["ReceiveMessage"]
     expect_equal(got, [], zh="空佇列的短輪詢應該回傳 []", en="a short poll of an empty queue should return []")
     expect_equal([c.get("WaitTimeSeconds") for c in calls], [0],
                  zh="這個佇列預設會長輪詢 1 秒；要明確傳 WaitTimeSeconds=0 才是短輪詢",
@@ -111,9 +80,11 @@ def test_default_wait_reads_the_queue_setting_as_an_int(sqs, kata, make_queue):
 @pytest.mark.timeout(10)
 def test_drain_receives_and_deletes_more_than_ten_messages(sqs, kata, make_queue, clock):
     url = make_queue(VisibilityTimeout=2)
-    sent = _send(sqs, url, 23)
-    with _Sent(sqs, "ReceiveMessage") as calls:
+    sent = numbered_bodies(23)
+    send_batched(sqs, url, sent)
+    with SentRequests(sqs) as requests:
         got = kata.drain(sqs, url, 1)
+    calls = requests["ReceiveMessage"]
     expect(isinstance(got, list) and sorted(set(got)) == sorted(sent),
            zh="23 則訊息（超過 10 則）都應該收到並回傳：要重複接收，直到長輪詢回來是空的",
            en="all 23 messages (more than 10) should be received and returned: keep receiving until a long poll "
@@ -122,15 +93,16 @@ def test_drain_receives_and_deletes_more_than_ten_messages(sqs, kata, make_queue
     expect_equal(waits, {1}, zh="每次接收都應該是長輪詢：WaitTimeSeconds=wait_seconds（這裡是 1）",
                  en="every receive should be a long poll: WaitTimeSeconds=wait_seconds (1 here)")
     clock.advance(2)  # past the visibility timeout: a message received but not deleted would be back now
-    expect_equal(_short_poll(sqs, url), [],
+    expect_equal(short_poll(sqs, url), [],
                  zh="收到的每則訊息都要刪除，否則逾時後它們會回來", en="delete every message you receive, or it comes back")
 
 
 @pytest.mark.timeout(10)
 def test_drain_stops_when_a_long_poll_comes_back_empty(sqs, kata, make_queue):
     url = make_queue()
-    with _Sent(sqs, "ReceiveMessage") as calls:
+    with SentRequests(sqs) as requests:
         got = kata.drain(sqs, url, 1)
+    calls = requests["ReceiveMessage"]
     expect_equal(got, [], zh="空佇列：drain 應該回傳 []", en="an empty queue: drain should return []")
     expect_equal([c.get("WaitTimeSeconds") for c in calls], [1],
                  zh="空佇列只需要一次長輪詢（WaitTimeSeconds=1）就該停下來",

@@ -7,44 +7,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import MAX_BATCH_ENTRIES, MAX_RECEIVE, CallCounter, bodies, receive_all
+from sqs_kata.observe import (MAX_BATCH_ENTRIES, SentRequests, bodies, error_code, numbered_bodies, receive_all,
+                              send_batched, short_poll)
 
-QUERY_PREFIX = "AWS.SimpleQueueService."  # AWS and moto prefix batch error codes with it; ElasticMQ does not
 MAX_DELAY_SECONDS = 900
 # A per-entry failure every backend reports in Failed (AWS, moto, ElasticMQ): a delay over the limit.
 REFUSED_DELAY = {"InvalidParameterValue", "InvalidAttributeValue"}
-
-
-class _Sent:
-    """`with _Sent(sqs, "SendMessageBatch") as sent:` records the parameters of each such call."""
-
-    def __init__(self, sqs: Any, operation: str) -> None:
-        self._sqs, self._event = sqs, f"before-parameter-build.sqs.{operation}"
-        self.calls: list[dict[str, Any]] = []
-
-    def _record(self, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append(dict(params))
-
-    def __enter__(self) -> list[dict[str, Any]]:
-        self._sqs.meta.events.register(self._event, self._record)
-        return self.calls
-
-    def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister(self._event, self._record)
-
-
-def _code(value: Any) -> Any:
-    return value.removeprefix(QUERY_PREFIX) if isinstance(value, str) else value
-
-
-def _bodies(count: int) -> list[str]:
-    token = secrets.token_hex(3)
-    return [f"{token}-{i:02d}" for i in range(count)]
-
-
-def _short_poll(sqs: Any, url: str) -> list[str]:
-    """What a receive finds right now. Asserting it is empty is safe; real SQS may miss messages, never invent them."""
-    return bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=MAX_RECEIVE).get("Messages", []))
 
 
 def _received(sqs: Any, url: str, count: int) -> list[dict[str, Any]]:
@@ -65,13 +33,14 @@ def test_chunks_splits_into_groups_of_at_most_ten(kata):
 
 def test_send_in_batches_uses_one_batch_call_per_ten_messages(sqs, kata, make_queue):
     url = make_queue()
-    sent = _bodies(23)
-    with CallCounter(sqs) as calls, _Sent(sqs, "SendMessageBatch") as batches:
+    sent = numbered_bodies(23)
+    with SentRequests(sqs) as calls:
         kata.send_in_batches(sqs, url, sent)
-    expect_equal(calls.get("SendMessageBatch", 0), math.ceil(len(sent) / MAX_BATCH_ENTRIES),
+    batches = calls["SendMessageBatch"]
+    expect_equal(len(batches), math.ceil(len(sent) / MAX_BATCH_ENTRIES),
                  zh="23 則訊息應該用 3 次 SendMessageBatch（每次最多 10 則）",
                  en="23 messages should take 3 SendMessageBatch calls (at most 10 entries each)")
-    expect_equal(calls.get("SendMessage", 0), 0, zh="不該逐則呼叫 SendMessage", en="should not call SendMessage one by one")
+    expect_equal(len(calls["SendMessage"]), 0, zh="不該逐則呼叫 SendMessage", en="should not call SendMessage one by one")
     for batch in batches:
         ids = [entry.get("Id") for entry in batch.get("Entries", [])]
         expect(len(ids) <= MAX_BATCH_ENTRIES and len(set(ids)) == len(ids),
@@ -84,7 +53,7 @@ def test_send_in_batches_uses_one_batch_call_per_ten_messages(sqs, kata, make_qu
 
 def test_send_in_batches_returns_message_ids_in_the_order_of_the_bodies(sqs, kata, make_queue):
     url = make_queue()
-    sent = _bodies(12)
+    sent = numbered_bodies(12)
     ids = kata.send_in_batches(sqs, url, sent)
     by_body = {m["Body"]: m["MessageId"] for m in _received(sqs, url, len(sent))}
     expect_equal(ids, [by_body.get(body) for body in sent],
@@ -94,14 +63,14 @@ def test_send_in_batches_returns_message_ids_in_the_order_of_the_bodies(sqs, kat
 
 def test_send_in_batches_sends_ten_in_one_call_and_nothing_for_none(sqs, kata, make_queue):
     url = make_queue()
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         ids = kata.send_in_batches(sqs, url, [])
-    expect_equal((ids, calls.get("SendMessageBatch", 0), calls.get("SendMessage", 0)), ([], 0, 0),
+    expect_equal((ids, len(calls["SendMessageBatch"]), len(calls["SendMessage"])), ([], 0, 0),
                  zh="沒有訊息時不該呼叫 SQS（空的批次會被拒絕），回傳 []",
                  en="with no bodies, make no call (SQS refuses an empty batch) and return []")
-    with CallCounter(sqs) as calls:
-        kata.send_in_batches(sqs, url, _bodies(MAX_BATCH_ENTRIES))
-    expect_equal(calls.get("SendMessageBatch", 0), 1, zh="剛好 10 則只需要一次 SendMessageBatch",
+    with SentRequests(sqs) as calls:
+        kata.send_in_batches(sqs, url, numbered_bodies(MAX_BATCH_ENTRIES))
+    expect_equal(len(calls["SendMessageBatch"]), 1, zh="剛好 10 則只需要一次 SendMessageBatch",
                  en="exactly 10 messages need just one SendMessageBatch call")
 
 
@@ -111,12 +80,12 @@ def test_send_batch_reports_the_entry_sqs_refused(sqs, kata, make_queue):
     entries = [{"Id": f"first-{token}", "MessageBody": "first"},
                {"Id": f"late-{token}", "MessageBody": "too late", "DelaySeconds": MAX_DELAY_SECONDS + 1},
                {"Id": f"last-{token}", "MessageBody": "last"}]
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         failed = kata.send_batch(sqs, url, entries)
-    expect_equal(calls.get("SendMessageBatch", 0), 1, zh="應該用一次 SendMessageBatch 送出",
+    expect_equal(len(calls["SendMessageBatch"]), 1, zh="應該用一次 SendMessageBatch 送出",
                  en="should send with one SendMessageBatch call")
     expect(isinstance(failed, dict) and list(failed) == [f"late-{token}"]
-           and _code(failed[f"late-{token}"]) in REFUSED_DELAY,
+           and error_code(failed[f"late-{token}"]) in REFUSED_DELAY,
            zh="DelaySeconds=901 的那一項會出現在回應的 Failed 裡：回傳 {Id: Code}，不要吞掉",
            en="the entry with DelaySeconds=901 is in the response's Failed list: return {Id: Code}, do not "
               "swallow it", expected={f"late-{token}": "InvalidParameterValue"}, seen=failed)
@@ -126,7 +95,7 @@ def test_send_batch_reports_the_entry_sqs_refused(sqs, kata, make_queue):
 
 def test_send_batch_returns_an_empty_dict_when_every_entry_was_sent(sqs, kata, make_queue):
     url = make_queue()
-    entries = [{"Id": f"e{i}", "MessageBody": body, "DelaySeconds": 0} for i, body in enumerate(_bodies(3))]
+    entries = [{"Id": f"e{i}", "MessageBody": body, "DelaySeconds": 0} for i, body in enumerate(numbered_bodies(3))]
     failed = kata.send_batch(sqs, url, entries)
     expect_equal(failed, {}, zh="全部成功時應該回傳 {}", en="when every entry was sent, return {}")
     expect_equal(sorted(bodies(_received(sqs, url, 3))), sorted(e["MessageBody"] for e in entries),
@@ -135,29 +104,29 @@ def test_send_batch_returns_an_empty_dict_when_every_entry_was_sent(sqs, kata, m
 
 def test_batch_request_error_reports_too_many_entries(sqs, kata, make_queue):
     url = make_queue()
-    entries = [{"Id": f"m{i}", "MessageBody": body} for i, body in enumerate(_bodies(MAX_BATCH_ENTRIES + 1))]
-    with CallCounter(sqs) as calls:
+    entries = [{"Id": f"m{i}", "MessageBody": body} for i, body in enumerate(numbered_bodies(MAX_BATCH_ENTRIES + 1))]
+    with SentRequests(sqs) as calls:
         code = kata.batch_request_error(sqs, url, entries)
-    expect_equal(calls.get("SendMessageBatch", 0), 1, zh="要真的呼叫 SendMessageBatch，讓 SQS 來判斷",
+    expect_equal(len(calls["SendMessageBatch"]), 1, zh="要真的呼叫 SendMessageBatch，讓 SQS 來判斷",
                  en="really call SendMessageBatch and let SQS judge")
-    expect_equal(_code(code), "TooManyEntriesInBatchRequest",
+    expect_equal(error_code(code), "TooManyEntriesInBatchRequest",
                  zh="11 個 Entry 超過上限，SQS 會拒絕整個請求：回傳錯誤代碼",
                  en="11 entries are over the limit and SQS refuses the whole request: return the error code")
-    expect_equal(_short_poll(sqs, url), [], zh="被拒絕的請求不會送出任何訊息",
+    expect_equal(short_poll(sqs, url), [], zh="被拒絕的請求不會送出任何訊息",
                  en="a refused request sends no message at all")
 
 
 def test_batch_request_error_reports_duplicate_ids(sqs, kata, make_queue):
     url = make_queue()
-    entries = [{"Id": "same", "MessageBody": body} for body in _bodies(2)]
-    with CallCounter(sqs) as calls:
+    entries = [{"Id": "same", "MessageBody": body} for body in numbered_bodies(2)]
+    with SentRequests(sqs) as calls:
         code = kata.batch_request_error(sqs, url, entries)
-    expect_equal(calls.get("SendMessageBatch", 0), 1, zh="要真的呼叫 SendMessageBatch，讓 SQS 來判斷",
+    expect_equal(len(calls["SendMessageBatch"]), 1, zh="要真的呼叫 SendMessageBatch，讓 SQS 來判斷",
                  en="really call SendMessageBatch and let SQS judge")
-    expect_equal(_code(code), "BatchEntryIdsNotDistinct",
+    expect_equal(error_code(code), "BatchEntryIdsNotDistinct",
                  zh="兩個 Entry 用了同一個 Id，SQS 會拒絕整個請求：回傳錯誤代碼",
                  en="two entries share an Id and SQS refuses the whole request: return the error code")
-    expect_equal(_short_poll(sqs, url), [], zh="被拒絕的請求不會送出任何訊息",
+    expect_equal(short_poll(sqs, url), [], zh="被拒絕的請求不會送出任何訊息",
                  en="a refused request sends no message at all")
 
 
@@ -167,9 +136,9 @@ def test_batch_request_error_reports_an_empty_batch(sqs, kata, make_queue):
         sqs.send_message_batch(QueueUrl=url, Entries=[])
         backend_says = None
     except ClientError as error:
-        backend_says = _code(error.response["Error"]["Code"])
+        backend_says = error_code(error.response["Error"]["Code"])
     code = kata.batch_request_error(sqs, url, [])
-    expect(_code(code) in {backend_says, "EmptyBatchRequest"},
+    expect(error_code(code) in {backend_says, "EmptyBatchRequest"},
            zh="空的批次會被 SQS 拒絕：回傳錯誤代碼（EmptyBatchRequest），不要讓例外跑出來",
            en="SQS refuses an empty batch: return the error code (EmptyBatchRequest), do not let the exception escape",
            expected=backend_says or "EmptyBatchRequest (or None where the server accepts an empty batch)", seen=code)
@@ -188,25 +157,23 @@ def test_batch_request_error_returns_none_when_sqs_took_the_request(sqs, kata, m
 
 def test_delete_in_batches_deletes_every_message(sqs, kata, make_queue, clock):
     url = make_queue(VisibilityTimeout=2)
-    sent = _bodies(12)
-    for start in range(0, len(sent), MAX_BATCH_ENTRIES):
-        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b}
-                                                      for i, b in enumerate(sent[start:start + MAX_BATCH_ENTRIES])])
+    sent = numbered_bodies(12)
+    send_batched(sqs, url, sent)
     handles = [m["ReceiptHandle"] for m in _received(sqs, url, len(sent))]
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         failed = kata.delete_in_batches(sqs, url, handles)
     expect_equal(failed, [], zh="全部刪除成功時應該回傳 []", en="when every message was deleted, return []")
-    expect_equal((calls.get("DeleteMessageBatch", 0), calls.get("DeleteMessage", 0)), (2, 0),
+    expect_equal((len(calls["DeleteMessageBatch"]), len(calls["DeleteMessage"])), (2, 0),
                  zh="12 個 receipt handle 應該用 2 次 DeleteMessageBatch（每次最多 10 個），不逐則 DeleteMessage",
                  en="12 receipt handles should take 2 DeleteMessageBatch calls (at most 10 each), no DeleteMessage")
     clock.advance(2)  # past the visibility timeout: an undeleted message would be back
-    expect_equal(_short_poll(sqs, url), [], zh="刪除後佇列應該是空的，逾時後也沒有訊息回來",
+    expect_equal(short_poll(sqs, url), [], zh="刪除後佇列應該是空的，逾時後也沒有訊息回來",
                  en="after deleting, the queue should be empty: nothing comes back after the timeout")
 
 
 def test_delete_in_batches_returns_the_handles_that_failed(sqs, kata, make_queue, clock):
     url = make_queue(VisibilityTimeout=2)
-    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(_bodies(2))])
+    send_batched(sqs, url, numbered_bodies(2))
     handles = [m["ReceiptHandle"] for m in _received(sqs, url, 2)]
     bogus = f"not-a-receipt-handle-{secrets.token_hex(4)}"
     failed = kata.delete_in_batches(sqs, url, [handles[0], bogus, handles[1]])
@@ -214,5 +181,5 @@ def test_delete_in_batches_returns_the_handles_that_failed(sqs, kata, make_queue
                  zh="SQS 刪不掉的項目（回應裡的 Failed）要回報：回傳那個 receipt handle",
                  en="report what SQS could not delete (the response's Failed list): return that receipt handle")
     clock.advance(2)
-    expect_equal(_short_poll(sqs, url), [], zh="同一批裡有效的兩則仍然要被刪除",
+    expect_equal(short_poll(sqs, url), [], zh="同一批裡有效的兩則仍然要被刪除",
                  en="the two valid entries in the same batch should still be deleted")

@@ -1,24 +1,9 @@
 """Exercise 09 -- FIFO queues: `.fifo` names, order within a message group, groups that wait, deduplication."""
 
-import secrets
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import bodies, queue_url, receive_all
-
-
-def attribute(sqs: Any, url: str, name: str) -> str | None:
-    """One queue attribute, or None when the queue has no such attribute.
-
-    (SQS and moto leave `Attributes` out of the answer when nothing matched, so observe.attribute's
-    ["Attributes"] would raise KeyError instead of letting the check explain what is missing.)
-    """
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[name]).get("Attributes", {}).get(name)
-
-
-def word(prefix: str) -> str:
-    """A body no solution can hard-code."""
-    return f"{prefix}-{secrets.token_hex(3)}"
+from sqs_kata.observe import attribute, bodies, queue_url, receive_all, short_poll, word
 
 
 def drain(sqs: Any, url: str, expect: int) -> list[dict[str, Any]]:
@@ -38,11 +23,6 @@ def drain(sqs: Any, url: str, expect: int) -> list[dict[str, Any]]:
         sqs.delete_message_batch(QueueUrl=url, Entries=[
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
     return got
-
-
-def nothing_left(sqs: Any, url: str) -> bool:
-    # A short poll is enough to look for what should NOT be there (it can only miss, never invent).
-    return not sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages")
 
 
 def deleted(sqs: Any, url: str, receipt_handle: Any) -> bool:
@@ -95,7 +75,7 @@ def test_content_based_dedup_delivers_a_repeated_body_once(sqs, kata, queue_name
     expect_equal(bodies(drain(sqs, url, 2)), [repeated, other],
                  zh="同樣內容在 5 分鐘內送兩次，只該收到一次",
                  en="the same body sent twice within 5 minutes should be delivered once")
-    expect(nothing_left(sqs, url), zh="重複的那一則不該再出現", en="the duplicate should never show up")
+    expect(not short_poll(sqs, url, wait=0), zh="重複的那一則不該再出現", en="the duplicate should never show up")
 
 
 def test_send_in_group_keeps_the_order_within_the_group(sqs, kata, make_queue):
@@ -135,7 +115,7 @@ def test_receive_one_takes_a_single_message_with_its_group(sqs, kata, make_queue
     expect_equal(sorted(bodies(rest)), sorted(b for b in sent.values() if b != message["body"]),
                  zh="一次只該取一則（MaxNumberOfMessages=1），其他群組的訊息還在佇列裡",
                  en="should take just one message (MaxNumberOfMessages=1); the other groups' messages stay queued")
-    expect(deleted(sqs, url, message.get("receipt_handle")) and nothing_left(sqs, url),
+    expect(deleted(sqs, url, message.get("receipt_handle")) and not short_poll(sqs, url, wait=0),
            zh="用回傳的 receipt_handle 應該能刪掉那則訊息", en="the returned receipt_handle should delete that message")
 
 
@@ -185,4 +165,4 @@ def test_send_once_delivers_a_deduplication_id_only_once(sqs, kata, make_queue):
                  en="one MessageDeduplicationId is delivered only once within 5 minutes, whatever the body")
     expect_equal(message_id, got[0]["MessageId"], zh="應該回傳 SQS 給的 MessageId",
                  en="should return the MessageId SQS assigned")
-    expect(nothing_left(sqs, url), zh="重複的那一則不該再出現", en="the duplicate should never show up")
+    expect(not short_poll(sqs, url, wait=0), zh="重複的那一則不該再出現", en="the duplicate should never show up")

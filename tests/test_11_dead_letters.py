@@ -6,27 +6,13 @@ queues whose policy it saw at creation; SQS also accepts a policy set later, whi
 """
 
 import json
-import secrets
 from typing import Any
 
 import pytest
 
 from sqs_kata.backends import MESSAGE_MOVE_TASKS
 from sqs_kata.checks import expect, expect_equal, fail
-from sqs_kata.observe import bodies, counts, receive_all
-
-
-def attribute(sqs: Any, url: str, name: str) -> str | None:
-    """One queue attribute, or None when the queue has no such attribute.
-
-    (SQS and moto leave `Attributes` out of the answer when nothing matched, so observe.attribute's
-    ["Attributes"] would raise KeyError instead of letting the check explain what is missing.)
-    """
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[name]).get("Attributes", {}).get(name)
-
-
-def word(prefix: str) -> str:
-    return f"{prefix}-{secrets.token_hex(3)}"
+from sqs_kata.observe import attribute, bodies, counts, receive_all, short_poll, word
 
 
 def arn(sqs: Any, url: str) -> str:
@@ -49,11 +35,6 @@ def peek(sqs: Any, url: str, n: int) -> list[str]:
         if len(seen) >= n:
             break
     return sorted(seen)
-
-
-def nothing_visible(sqs: Any, url: str) -> bool:
-    # A short poll is enough to look for what should NOT be there (it can only miss, never invent).
-    return not sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages")
 
 
 def move_tasks(sqs: Any, dlq_url: str) -> list[dict[str, Any]]:
@@ -162,7 +143,7 @@ def test_start_redrive_to_another_queue_at_the_given_rate(sqs, kata, make_queue)
     expect_equal(sorted(bodies(receive_all(sqs, elsewhere, expect=2, wait=2))), failed,
                  zh="指定 destination_url 時，訊息應該搬到那個佇列（DestinationArn 是它的 ARN）",
                  en="with destination_url the messages should move to that queue (DestinationArn is its ARN)")
-    expect(nothing_visible(sqs, source), zh="訊息不該跑到原本的來源佇列",
+    expect(not short_poll(sqs, source, wait=0), zh="訊息不該跑到原本的來源佇列",
            en="no message should go to the original source queue")
     rates = [task.get("MaxNumberOfMessagesPerSecond") for task in move_tasks(sqs, dlq)]
     expect_equal(rates[:1], [7], zh="搬移任務應該用 max_per_second 當 MaxNumberOfMessagesPerSecond",

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import CallCounter, attribute, bodies, counts, queue_url, receive_all
-
-EMPTY = {"visible": 0, "in_flight": 0, "delayed": 0}
+from sqs_kata.observe import SentRequests, attribute, bodies, counts, eventually, queue_url, receive_all
 
 # Real SQS may take a moment to finish a purge (up to 60 s, usually far less); moto and ElasticMQ
-# are done at once. Simulated seconds on moto, so polling costs nothing there.
-SETTLE_ROUNDS = 5
-
-
-def _eventually(condition: Callable[[], bool], clock: Any) -> bool:
-    for _ in range(SETTLE_ROUNDS):
-        if condition():
-            return True
-        clock.advance(1)
-    return condition()
+# are done at once. So the checks wait for an empty queue with `eventually`.
+EMPTY = {"visible": 0, "in_flight": 0, "delayed": 0}
 
 
 def _fill(sqs: Any, url: str) -> None:
@@ -34,12 +23,12 @@ def _fill(sqs: Any, url: str) -> None:
 def test_purge_removes_every_message_and_keeps_the_queue(sqs, kata, make_queue, queue_prefix, clock):
     url = make_queue("full", VisibilityTimeout=5)
     _fill(sqs, url)
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         purged = kata.purge(sqs, url)
     expect_equal(purged, True, zh="第一次清空應該回傳 True", en="the first purge should return True")
-    expect_equal(calls.get("PurgeQueue", 0), 1, zh="應該用一次 PurgeQueue 清空，而不是逐則刪除",
+    expect_equal(len(calls["PurgeQueue"]), 1, zh="應該用一次 PurgeQueue 清空，而不是逐則刪除",
                  en="should empty the queue with one PurgeQueue call, not delete messages one by one")
-    expect(_eventually(lambda: counts(sqs, url) == EMPTY, clock),
+    expect(eventually(lambda: counts(sqs, url) == EMPTY, clock),
            zh="清空後佇列裡不該有任何訊息（看得到的、處理中的、延遲中的都沒有）",
            en="after the purge no message should be left (visible, in flight or delayed)",
            expected=EMPTY, seen=counts(sqs, url))
@@ -57,7 +46,7 @@ def test_purge_empties_only_the_queue_it_is_given(sqs, kata, make_queue, clock):
     sqs.send_message(QueueUrl=target, MessageBody="drop me")
     sqs.send_message(QueueUrl=bystander, MessageBody="keep me")
     kata.purge(sqs, target)
-    expect(_eventually(lambda: counts(sqs, target) == EMPTY, clock),
+    expect(eventually(lambda: counts(sqs, target) == EMPTY, clock),
            zh="指定的佇列應該被清空", en="the given queue should be emptied", seen=counts(sqs, target))
     expect_equal(bodies(receive_all(sqs, bystander, expect=1)), ["keep me"],
                  zh="其他佇列的訊息不能被清掉", en="another queue's messages should not be purged")

@@ -7,19 +7,15 @@ and checks what reached SQS and that SQS accepted it.
 
 import json
 import random
-import secrets
 from typing import Any
 
 import pytest
 
 from sqs_kata.backends import QUEUE_POLICY
 from sqs_kata.checks import expect, expect_equal
+from sqs_kata.observe import SentRequests, attribute, word
 
 ACTIONS = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes"]
-
-
-def word(prefix: str) -> str:
-    return f"{prefix}-{secrets.token_hex(3)}"
 
 
 def owner_account(sqs: Any, url: str) -> str:
@@ -28,13 +24,12 @@ def owner_account(sqs: Any, url: str) -> str:
     Granting to an account that surely exists keeps the test valid on real SQS, which may reject
     principals it does not know.
     """
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return arn.split(":")[4]
+    return attribute(sqs, url, "QueueArn").split(":")[4]
 
 
 def statements(sqs: Any, url: str) -> dict[str, dict[str, Any]]:
     """The queue policy's statements by Sid; {} when the queue has no policy (or an empty one)."""
-    policy = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+    policy = attribute(sqs, url, "Policy")
     found = json.loads(policy).get("Statement", []) if policy else []
     found = [found] if isinstance(found, dict) else found
     return {s.get("Sid"): s for s in found}
@@ -44,39 +39,21 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-class Requests:
-    """Records the parameters of the SQS calls made through a client: [("AddPermission", {...}), ...]."""
-
-    def __init__(self, sqs: Any) -> None:
-        self._sqs = sqs
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def _record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        self.calls.append((model.name, dict(params)))
-
-    def __enter__(self) -> list[tuple[str, dict[str, Any]]]:
-        self._sqs.meta.events.register("before-parameter-build.sqs", self._record)
-        return self.calls
-
-    def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister("before-parameter-build.sqs", self._record)
-
-
 def test_grant_and_revoke_reach_sqs_with_the_label_account_and_actions(sqs, kata, make_queue):
     url = make_queue()
     account, label, actions = owner_account(sqs, url), word("partner"), random.sample(ACTIONS, 2)
-    with Requests(sqs) as calls:
+    with SentRequests(sqs) as calls:
         kata.grant(sqs, url, label, account, actions)
-    added = [params for name, params in calls if name == "AddPermission"]
+    added = calls["AddPermission"]
     expect_equal(len(added), 1, zh="grant 應該呼叫一次 AddPermission", en="grant should call AddPermission once")
     sent = added[0]
     expect_equal((sent.get("QueueUrl"), sent.get("Label"), sent.get("AWSAccountIds"), sorted(sent.get("Actions", []))),
                  (url, label, [account], sorted(actions)),
                  zh="AddPermission 要帶上佇列網址、Label、AWSAccountIds=[帳號] 和 Actions",
                  en="AddPermission should carry the queue URL, the Label, AWSAccountIds=[account] and the Actions")
-    with Requests(sqs) as calls:
+    with SentRequests(sqs) as calls:
         result = kata.revoke(sqs, url, label)
-    removed = [params for name, params in calls if name == "RemovePermission"]
+    removed = calls["RemovePermission"]
     expect_equal([(p.get("QueueUrl"), p.get("Label")) for p in removed], [(url, label)],
                  zh="revoke 應該用同一個 Label 呼叫一次 RemovePermission",
                  en="revoke should call RemovePermission once, with the same Label")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import CallCounter, bodies, counts, receive_all
+from sqs_kata.observe import SentRequests, bodies, counts, receive_all
 
 # SQS's JSON protocol is "query compatible": botocore may report a missing queue under its new code
 # or its classic one, depending on the server's x-amzn-query-error header. Both are correct.
@@ -50,13 +50,13 @@ def test_send_safely_to_a_missing_queue_returns_the_error_code(sqs, kata, make_q
 
 def test_send_safely_rejects_an_empty_body_before_calling_sqs(sqs, kata, make_queue):
     url = make_queue()
-    with CallCounter(sqs) as calls:
+    with SentRequests(sqs) as calls:
         result = kata.send_safely(sqs, url, "")
     expect_equal(result, {"ok": False, "error": EMPTY_BODY_ERROR},
                  zh=f"空的 body 應該回傳 {{'ok': False, 'error': '{EMPTY_BODY_ERROR}'}}（SQS 要求至少一個字元）",
                  en=f"an empty body should give {{'ok': False, 'error': '{EMPTY_BODY_ERROR}'}} "
                     "(SQS needs at least one character)")
-    expect_equal(calls.get("SendMessage", 0), 0, zh="空的 body 要在呼叫 SQS 之前就擋下來",
+    expect_equal(len(calls["SendMessage"]), 0, zh="空的 body 要在呼叫 SQS 之前就擋下來",
                  en="an empty body should be rejected before calling SQS")
     expect_equal(counts(sqs, url)["visible"], 0, zh="佇列上不該出現空訊息", en="no empty message should reach the queue")
 
