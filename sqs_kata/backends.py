@@ -249,7 +249,8 @@ class ElasticMQBackend(Backend):
         try:
             self.endpoint_url = self._server.start()
         except ElasticMQError as error:
-            raise BackendError(str(error)) from None
+            # The launcher's details (Maven's and Java's own words) stay in English; say what happened first.
+            raise BackendError(say("ElasticMQ 無法啟動，詳細原因如下（英文）：\n", "") + str(error)) from None
 
     def stop(self) -> None:
         if self._server is not None:
