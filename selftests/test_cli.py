@@ -1,0 +1,353 @@
+"""The sqs-kata command, used as a learner or a teacher would: in a subprocess, on the real kata.
+
+Every command that grades runs pytest underneath (about a second per run), so runs that several
+tests read are shared through module-scoped fixtures. The CLI tests pin the backend to moto: which
+backend runs is pytest's business (selftests/test_kata_self_check.py); one test checks that the
+environment variables still reach it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from sqs_kata import PROJECT_ROOT, manifest, results
+
+EXERCISES = manifest.load()
+WRITTEN = [e for e in EXERCISES if (PROJECT_ROOT / e.test_file).is_file()]
+UNWRITTEN = [e for e in EXERCISES if e not in WRITTEN]
+FIRST = EXERCISES[0]
+NOISE = ("Traceback", "_pytest.outcomes", "short test summary", "INTERNALERROR")
+
+
+def cli_env(state: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SQS_KATA_") and k != "SQS_ENDPOINT_URL"}
+    # A wide console keeps rich from wrapping titles; moto keeps the runs fast and independent.
+    env.update({"SQS_KATA_BACKENDS": "moto", "SQS_KATA_STATE": str(state), "COLUMNS": "200",
+                "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+def sqs_kata(state: Path, *args: str, cwd: Path = PROJECT_ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sqs_kata.cli", *args], check=False, cwd=cwd, env=cli_env(state, **env),
+                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+
+
+def said(proc: subprocess.CompletedProcess[str]) -> str:
+    return proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli")
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "progress.json"
+
+
+# --- shared runs -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def board_en(workdir: Path) -> subprocess.CompletedProcess[str]:
+    return sqs_kata(workdir / "s1.json", "--lang", "en")
+
+
+@pytest.fixture(scope="module")
+def check_en(workdir: Path) -> subprocess.CompletedProcess[str]:
+    return sqs_kata(workdir / "s3.json", "check", str(FIRST.number), "--lang", "en")
+
+
+@pytest.fixture(scope="module")
+def stubs_graded(workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = workdir / "stubs"
+    proc = sqs_kata(workdir / "s4.json", "grade", "--json", "results.json", "--gradescope", "gradescope.json",
+                    "--junit", "junit.xml", "--lang", "en", cwd=_mkdir(out))
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def solutions_graded(workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The reference, graded through the environment alone (target and language)."""
+    out = workdir / "solutions"
+    proc = sqs_kata(workdir / "s5.json", "grade", "--json", "results.json", "--gradescope", "gradescope.json",
+                    cwd=_mkdir(out), SQS_KATA_TARGET="solutions",
+                    SQS_KATA_LANG="zh-TW")
+    return proc, out
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _row(table: str, exercise: manifest.Exercise) -> str:
+    return next((line for line in table.splitlines() if line.startswith(f"│ {exercise.number:02d} │")), "")
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- help and wiring -------------------------------------------------------------------------------
+
+def test_help_lists_every_command(state):
+    proc = sqs_kata(state, "--help")
+    assert proc.returncode == 0, said(proc)
+    for command in ("check", "next", "hint", "watch", "grade", "verify", "elasticmq"):
+        assert re.search(rf"^\s+{command}\s", proc.stdout, re.MULTILINE), f"{command} missing from --help:\n{proc.stdout}"
+
+
+def test_help_speaks_zh_tw(state):
+    proc = sqs_kata(state, "--lang", "zh-TW", "--help")
+    assert "評分整個 kata" in proc.stdout and "教師用" in proc.stdout
+
+
+def test_the_console_script_is_sqs_kata():
+    [entry] = [e for e in metadata.entry_points(group="console_scripts") if e.name == "sqs-kata"]
+    assert entry.value == "sqs_kata.cli:main"
+
+
+def test_elasticmq_delegates_to_its_own_command(state):
+    proc = sqs_kata(state, "elasticmq", "--help")
+    assert proc.returncode == 0, said(proc)
+    assert "--fetch-only" in proc.stdout and "--port" in proc.stdout
+
+
+def test_an_unknown_argument_is_a_usage_error(state):
+    proc = sqs_kata(state, "grade", "--bogus")
+    assert proc.returncode == 2 and "--bogus" in proc.stderr and "Traceback" not in said(proc)
+
+
+# --- the board -------------------------------------------------------------------------------------
+
+def test_board_lists_every_exercise_with_its_points_and_tests(board_en):
+    assert board_en.returncode == 0, said(board_en)
+    for exercise in EXERCISES:
+        row = _row(board_en.stdout, exercise)
+        assert exercise.title["en"] in row, f"no row for {exercise.slug}:\n{board_en.stdout}"
+        assert f" {exercise.points} " in row
+        if exercise in UNWRITTEN:
+            assert "0/0" in row and "not written yet" in row
+        else:
+            assert re.search(r" 0/\d+ ", row) and "not yet" in row
+    assert f"0/{len(EXERCISES)} exercises done" in board_en.stdout
+    assert "░" in board_en.stdout  # the progress bar, readable without colour
+    assert f"Next: exercise {FIRST.number:02d}" in board_en.stdout
+
+
+def test_a_backend_that_does_not_answer_gives_one_message_and_a_hint(state):
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = sqs_kata(state, "--lang", "en", SQS_KATA_BACKENDS=f"http://127.0.0.1:{port}")  # from the environment
+    assert proc.returncode not in (0, 1), said(proc)
+    assert "The tests could not run" in proc.stderr and f"127.0.0.1:{port}" in proc.stderr
+    assert "--sqs-backend moto" in proc.stderr
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_an_unknown_backend_gives_one_message(state):
+    proc = sqs_kata(state, "--lang", "en", "check", "1", "--sqs-backend", "nowhere")
+    assert proc.returncode == 4, said(proc)
+    assert "Unknown --sqs-backend 'nowhere'" in proc.stderr
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+
+
+# --- check -----------------------------------------------------------------------------------------
+
+def test_check_shows_the_learner_messages_then_a_verdict(check_en):
+    assert check_en.returncode == 1, said(check_en)
+    out = check_en.stdout
+    assert FIRST.title["en"] in out and f"exercises/{FIRST.filename}" in out
+    assert "is not implemented yet: open exercises/" in out
+    assert not any(word in said(check_en) for word in NOISE), out
+    last = out.strip().splitlines()[-1]
+    assert re.search(rf"❌ Exercise {FIRST.number:02d}: 0 of \d+ tests pass", out), last
+    assert f"sqs-kata hint {FIRST.number}" in out
+
+
+def test_check_in_zh_tw(state):
+    proc = sqs_kata(state, "check", str(FIRST.number), SQS_KATA_LANG="zh-TW")
+    assert proc.returncode == 1
+    assert "還沒實作" in proc.stdout and f"❌ 練習 {FIRST.number:02d}" in proc.stdout
+
+
+def test_check_passes_on_the_reference(state):
+    proc = sqs_kata(state, "--lang", "en", "check", str(FIRST.number), "--kata-target", "solutions")
+    assert proc.returncode == 0, said(proc)
+    assert f"✅ Exercise {FIRST.number:02d} passes" in proc.stdout
+
+
+def test_check_of_an_exercise_that_does_not_exist(state):
+    proc = sqs_kata(state, "--lang", "en", "check", "99")
+    assert proc.returncode == 2 and "There is no exercise 99" in proc.stderr
+
+
+@pytest.mark.skipif(not UNWRITTEN, reason="every exercise has its tests now")
+def test_check_of_an_exercise_not_written_yet(state):
+    proc = sqs_kata(state, "--lang", "en", "check", str(UNWRITTEN[0].number))
+    assert proc.returncode == 2 and "not written yet" in proc.stdout
+
+
+# --- next and hint ---------------------------------------------------------------------------------
+
+def test_next_names_the_first_unfinished_exercise_and_its_first_hint(state):
+    proc = sqs_kata(state, "--lang", "en", "next")
+    assert proc.returncode == 0, said(proc)
+    assert f"Next: exercise {FIRST.number:02d}" in proc.stdout
+    assert FIRST.hints[0]["en"] in proc.stdout
+    assert _json(state)["hints_shown"] == {str(FIRST.number): 1}
+
+
+def test_hint_shows_one_more_hint_each_time_and_remembers(state):
+    count = len(FIRST.hints)
+    for index in range(1, count + 2):
+        proc = sqs_kata(state, "--lang", "en", "hint", str(FIRST.number))
+        shown = min(index, count)
+        assert proc.returncode == 0
+        assert f"hint {shown}/{count}" in proc.stdout
+        assert FIRST.hints[shown - 1]["en"] in proc.stdout
+        assert _json(state)["hints_shown"][str(FIRST.number)] == shown
+    assert "That was the last hint" in proc.stdout
+    every = sqs_kata(state, "hint", str(FIRST.number), "--all", "--lang", "zh-TW")
+    for hint in FIRST.hints:
+        assert hint["zh-TW"] in every.stdout
+
+
+def test_hint_all_before_any_hint(state):
+    proc = sqs_kata(state, "--lang", "en", "hint", str(FIRST.number), "--all")
+    assert proc.returncode == 0 and "No hint of exercise" in proc.stdout
+
+
+def test_a_broken_state_file_is_started_again(state):
+    state.write_text("{not json", encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "hint", str(FIRST.number))
+    assert proc.returncode == 0 and f"hint 1/{len(FIRST.hints)}" in proc.stdout
+
+
+# --- grade -----------------------------------------------------------------------------------------
+
+def test_grade_on_the_stubs_fails_every_test(stubs_graded):
+    proc, out = stubs_graded
+    assert proc.returncode == 1, said(proc)
+    report = _json(out / "results.json")
+    jsonschema.validate(report, results.schema("exercism-v3"))
+    assert report["version"] == 3 and report["status"] == "fail" and "message" not in report
+    assert report["tests"] and not [t for t in report["tests"] if t["status"] == "pass"]
+    assert {t["task_id"] for t in report["tests"]} == {e.number for e in WRITTEN}
+    assert all("not implemented yet" in t["message"] for t in report["tests"])
+    assert "Score: 0.00" in proc.stdout
+
+
+def test_grade_on_the_stubs_writes_gradescope_and_junit(stubs_graded):
+    _, out = stubs_graded
+    report = _json(out / "gradescope.json")
+    jsonschema.validate(report, results.schema("gradescope"))
+    assert report["score"] == 0 and all(t["status"] == "failed" for t in report["tests"])
+    assert sum(t["max_score"] for t in report["tests"]) == pytest.approx(sum(e.points for e in WRITTEN))
+    assert "<testsuite" in (out / "junit.xml").read_text(encoding="utf-8")
+
+
+def test_grade_of_the_reference_through_the_environment(solutions_graded):
+    proc, out = solutions_graded
+    assert proc.returncode == 0, said(proc)
+    report = _json(out / "results.json")
+    jsonschema.validate(report, results.schema("exercism-v3"))
+    assert report["status"] == "pass" and all(t["status"] == "pass" for t in report["tests"])
+    assert "總分" in proc.stdout  # SQS_KATA_LANG reached the CLI
+
+
+def test_grade_of_the_reference_is_full_marks_on_gradescope(solutions_graded):
+    _, out = solutions_graded
+    report = _json(out / "gradescope.json")
+    jsonschema.validate(report, results.schema("gradescope"))
+    full = sum(e.points for e in WRITTEN)
+    assert report["score"] == pytest.approx(full)
+    assert sum(t["max_score"] for t in report["tests"]) == pytest.approx(full)
+    assert all(t["score"] == t["max_score"] for t in report["tests"])
+
+
+def test_grade_that_cannot_run_writes_an_error_report(state, tmp_path):
+    proc = sqs_kata(state, "--lang", "en", "grade", "--json", "r.json", "--gradescope", "g.json",
+                    "--kata-target", str(tmp_path / "missing"), cwd=tmp_path)
+    assert proc.returncode not in (0, 1) and "is not a folder" in proc.stderr
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+    report = _json(tmp_path / "r.json")
+    jsonschema.validate(report, results.schema("exercism-v3"))
+    assert report["status"] == "error" and "is not a folder" in report["message"]
+    jsonschema.validate(_json(tmp_path / "g.json"), results.schema("gradescope"))
+
+
+# --- verify ----------------------------------------------------------------------------------------
+
+def test_verify_passes_on_the_kata(state):
+    proc = sqs_kata(state, "--lang", "en", "verify")
+    assert proc.returncode == 0, said(proc)
+    assert "✅ verify passed" in proc.stdout
+    for exercise in WRITTEN:
+        row = _row(proc.stdout, exercise)
+        assert "✅ ok" in row, row
+
+
+# --- watch -----------------------------------------------------------------------------------------
+
+def test_watch_says_when_all_exercises_pass(state):
+    proc = sqs_kata(state, "watch", "--max-runs", "1", "--kata-target", "solutions", SQS_KATA_LANG="zh-TW")
+    assert proc.returncode == 0, said(proc)
+    assert "🎉 所有練習都通過了" in proc.stdout
+
+
+def test_watch_reruns_the_saved_exercise_and_stops_cleanly_on_ctrl_c(state, tmp_path):
+    target = tmp_path / "mine"
+    shutil.copytree(PROJECT_ROOT / "exercises", target)
+    process = subprocess.Popen([sys.executable, "-m", "sqs_kata.cli", "--lang", "en", "watch", "--kata-target",
+                                str(target)], cwd=PROJECT_ROOT, env=cli_env(state), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    seen: list[str] = []
+
+    def wait_for(text: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            if text in seen[-1]:
+                return
+        raise AssertionError(f"no {text!r} within {seconds} s:\n{''.join(seen)}")
+
+    try:
+        wait_for(f"Now: exercise {FIRST.number:02d}")
+        wait_for("Watching")
+        shutil.copy(PROJECT_ROOT / "solutions" / FIRST.filename, target / FIRST.filename)
+        wait_for(f"✅ Exercise {FIRST.number:02d} passes")
+        following = next((e for e in WRITTEN if e.number > FIRST.number), None)
+        wait_for(f"Now: exercise {following.number:02d}" if following else "🎉 all exercises pass")
+        wait_for("Watching")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        wait_for("Stopped watching", seconds=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "Traceback" not in "".join(seen)

@@ -1,0 +1,162 @@
+"""What the CLI draws with rich: the board, the grade sheet, the verify table, hints and verdicts.
+
+Every word comes in zh-TW and English through messages.say(); text from tests, hints and titles is
+printed as plain text (never as rich markup), so a '[' in a learner message cannot break the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sqs_kata import messages
+from sqs_kata.manifest import Exercise
+from sqs_kata.messages import say
+from sqs_kata.results import ExerciseResult, total_score
+
+
+def title(exercise: Exercise) -> str:
+    return exercise.title_in(messages.language())
+
+
+def not_written() -> str:
+    return say("尚未撰寫", "not written yet")
+
+
+def status_of(result: ExerciseResult) -> Text:
+    if not result.written:
+        return Text(not_written(), style="dim")
+    if result.done:
+        return Text(say("✅ 完成", "✅ done"), style="green")
+    if result.total == 0:
+        return Text(say("— 沒有可評分的測試", "— no gradable test"), style="dim")
+    return Text(say("✗ 還沒完成", "✗ not yet"), style="yellow")
+
+
+def board(console: Console, results: Sequence[ExerciseResult]) -> None:
+    table = Table(title=say("SQS kata · 你的進度", "SQS kata · your progress"), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(say("練習", "Exercise"), overflow="fold")
+    table.add_column(say("點數", "Points"), justify="right")
+    table.add_column(say("測試", "Tests"), justify="right")
+    table.add_column(say("狀態", "Status"))
+    for result in results:
+        tests = f"{result.passed}/{result.total}"
+        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), str(result.exercise.points),
+                      tests, status_of(result))
+    console.print(table)
+    done = sum(r.done for r in results)
+    score, available = total_score(results)
+    unwritten = sum(not r.written for r in results)
+    line = progress_bar(done, len(results))
+    line.append(say(f" {done}/{len(results)} 個練習完成 · {score:.1f}/{available:g} 分",
+                    f" {done}/{len(results)} exercises done · {score:.1f}/{available:g} points"))
+    console.print(line)
+    if unwritten:
+        console.print(Text(say(f"（{unwritten} 個練習的測試尚未撰寫，還不能做。）",
+                               f"({_exercises(unwritten)} not written yet, so not counted.)"), style="dim"))
+
+
+def _exercises(count: int) -> str:
+    return f"{count} exercise is" if count == 1 else f"{count} exercises are"
+
+
+def progress_bar(done: int, total: int, width: int = 28) -> Text:
+    """A bar that reads without colour too (█ done, ░ to do)."""
+    filled = round(width * done / total) if total else 0
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    return bar
+
+
+def next_steps(console: Console, result: ExerciseResult | None) -> None:
+    if result is None:
+        return
+    n = result.exercise.number
+    console.print(Text(say(f"下一步：練習 {n:02d}。執行 `sqs-kata check {n}` 看哪裡還沒過，卡住了就 `sqs-kata hint {n}`。",
+                           f"Next: exercise {n:02d}. Run `sqs-kata check {n}` to see what fails; "
+                           f"stuck? `sqs-kata hint {n}`.")))
+
+
+def all_pass(console: Console, results: Sequence[ExerciseResult]) -> None:
+    unwritten = sum(not r.written for r in results)
+    console.print(Text(say("🎉 所有練習都通過了！", "🎉 all exercises pass!"), style="bold green"))
+    if unwritten:
+        console.print(Text(say(f"（還有 {unwritten} 個練習的測試尚未撰寫，之後再回來看看。）",
+                               f"({_exercises(unwritten)} not written yet: come back for them later.)"),
+                           style="dim"))
+
+
+def verdict(console: Console, result: ExerciseResult, *, point_onwards: bool = True) -> None:
+    n = result.exercise.number
+    if result.done:
+        line = say(f"✅ 練習 {n:02d} 通過：{result.total} 個測試全部通過。",
+                   f"✅ Exercise {n:02d} passes: all {result.total} tests.")
+        if point_onwards:
+            line += say("下一步：`sqs-kata next`", " Next: `sqs-kata next`")
+        console.print(Text(line, style="bold green"))
+    else:
+        console.print(Text(say(f"❌ 練習 {n:02d}：{result.total} 個測試通過 {result.passed} 個。"
+                               f"先修上面第一個失敗；卡住了就 `sqs-kata hint {n}`。",
+                               f"❌ Exercise {n:02d}: {result.passed} of {result.total} tests pass. "
+                               f"Fix the first failure above; stuck? `sqs-kata hint {n}`."),
+                           style="bold red"))
+
+
+def hint(console: Console, exercise: Exercise, index: int, note: str = "") -> None:
+    """Hint number `index` (1-based) of the exercise. Soft-wrapped, so a doc link stays one piece."""
+    text = exercise.hints[index - 1].get(messages.language()) or exercise.hints[index - 1]["en"]
+    heading = say(f"💡 練習 {exercise.number:02d} · 提示 {index}/{len(exercise.hints)}",
+                  f"💡 Exercise {exercise.number:02d} · hint {index}/{len(exercise.hints)}")
+    console.print(Text(heading, style="bold cyan"))
+    console.print(Text("   " + text), soft_wrap=True)
+    if note:
+        console.print(Text("   " + note, style="dim"), soft_wrap=True)
+
+
+def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
+    table = Table(title=say("SQS kata · 評分", "SQS kata · grade"), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(say("練習", "Exercise"), overflow="fold")
+    table.add_column(say("測試", "Tests"), justify="right")
+    table.add_column(say("得分", "Score"), justify="right")
+    for result in results:
+        earned = (Text(f"{result.score:.2f}/{result.exercise.points}") if result.written
+                  else Text(not_written(), style="dim"))
+        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)),
+                      f"{result.passed}/{result.total}", earned)
+    console.print(table)
+    score, available = total_score(results)
+    percent = 100 * score / available if available else 0.0
+    console.print(Text(say(f"總分：{score:.2f} / {available:g}（{percent:.0f}%）",
+                           f"Score: {score:.2f} / {available:g} ({percent:.0f}%)"), style="bold"))
+
+
+def verify_table(console: Console, solutions: Sequence[ExerciseResult], stubs: Sequence[ExerciseResult],
+                 stub_ok: Sequence[int]) -> None:
+    table = Table(title=say("SQS kata · 教師檢查（解答都通過、練習樁都失敗）",
+                            "SQS kata · verify (every solution passes, every stub fails)"), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(say("練習", "Exercise"), overflow="fold")
+    table.add_column(say("解答通過", "Solutions pass"), justify="right")
+    table.add_column(say("練習樁正確失敗", "Stubs fail right"), justify="right")
+    table.add_column(say("結果", "Result"))
+    for solved, stub, ok in zip(solutions, stubs, stub_ok, strict=True):
+        if not solved.written:
+            result = Text(not_written(), style="dim")
+        elif solved.done and ok == stub.total and stub.total == solved.total:
+            result = Text("✅ ok", style="green")
+        else:
+            result = Text(say("❌ 有問題", "❌ wrong"), style="red")
+        table.add_row(f"{solved.exercise.number:02d}", Text(title(solved.exercise)),
+                      f"{solved.passed}/{solved.total}", f"{ok}/{stub.total}", result)
+    console.print(table)
+
+
+def problem(console: Console, message: str, hint_text: str) -> None:
+    console.print(Text(say("✗ 測試沒辦法執行：", "✗ The tests could not run:"), style="bold red"))
+    console.print(Text("  " + message.replace("\n", "\n  ")), soft_wrap=True)
+    console.print(Text(hint_text, style="yellow"), soft_wrap=True)

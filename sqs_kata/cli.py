@@ -1,0 +1,449 @@
+"""The sqs-kata command: a thin layer over pytest for learners and teachers.
+
+    sqs-kata                 the board: every exercise, its tests passed, done or not
+    sqs-kata check 3         run exercise 3's tests and show the learner messages
+    sqs-kata next            the first unfinished exercise and its first hint
+    sqs-kata hint 3 [--all]  the next hint for exercise 3 (or every hint shown so far)
+    sqs-kata watch           re-run the exercise you are working on whenever you save
+    sqs-kata grade           the whole kata with a score; --json (exercism v3), --gradescope, --junit
+    sqs-kata verify          for teachers: every solution passes, every stub fails
+    sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
+
+Every command that grades runs `python -m pytest --kata-json=...` in a subprocess and reads its
+records (sqs_kata.runner), so the CLI and a plain `pytest` can never disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from sqs_kata import PROJECT_ROOT, backends, board, manifest, messages, runner
+from sqs_kata.manifest import Exercise
+from sqs_kata.messages import say
+from sqs_kata.progress import Progress
+from sqs_kata.results import ExerciseResult, exercism_v3, gradescope, summarize
+
+# Exit codes: 0 all good, 1 tests fail, 2 the command was used wrongly, 3+ pytest could not grade
+# (pytest's own code is passed on: 3 a backend did not start, 4 a bad option).
+OK, FAILING, USAGE, CANNOT_RUN = 0, 1, 2, 3
+INTERRUPTED = 130
+
+
+class Kata:
+    """What every command needs: the curriculum, the pytest switches, and where to print."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.options = runner.RunOptions(
+            backends=getattr(args, "sqs_backend", None), target=getattr(args, "kata_target", None),
+            lang=getattr(args, "lang", None), timeout=getattr(args, "timeout", None))
+        self.out = Console(highlight=False)
+        self.err = Console(stderr=True, highlight=False)
+        self.exercises = manifest.load()
+
+    def exercise(self, number: int) -> Exercise | None:
+        return manifest.by_number(number)
+
+    def written(self, exercise: Exercise) -> bool:
+        return (PROJECT_ROOT / exercise.test_file).is_file()
+
+    def run(self, exercises: Sequence[Exercise] | None = None, *, echo: bool = False,
+            extra: Sequence[str] = ()) -> tuple[runner.Run, list[ExerciseResult]]:
+        """Grade `exercises` (default: all); with `echo`, the learner sees pytest's messages as they come."""
+        chosen = list(exercises or self.exercises)
+        files = [e.test_file for e in chosen if self.written(e)]
+        if not files:
+            outcome = runner.Run(5, [], "", "")
+        elif echo:
+            terminal = self.out.is_terminal
+            outcome = runner.run(files, self.options, extra=extra, echo=self._echo,
+                                 color=terminal, columns=self.out.width if terminal else None)
+        else:
+            with self.err.status(say("執行測試中…", "running the tests…")):
+                outcome = runner.run(files, self.options, extra=extra)
+        return outcome, summarize(outcome.records, chosen, PROJECT_ROOT)
+
+    def run_both(self) -> tuple[tuple[runner.Run, list[ExerciseResult]], tuple[runner.Run, list[ExerciseResult]]]:
+        """The whole kata on the solutions and on the stubs at once: two pytest processes, one per core."""
+        files = [e.test_file for e in self.exercises if self.written(e)]
+        with self.err.status(say("執行測試中…", "running the tests…")), ThreadPoolExecutor(max_workers=2) as pool:
+            runs = [pool.submit(runner.run, files, self.options.with_target(target)) if files else None
+                    for target in ("solutions", "exercises")]
+            outcomes = [run.result() if run else runner.Run(5, [], "", "") for run in runs]
+        solved, stubs = (summarize(o.records, self.exercises, PROJECT_ROOT) for o in outcomes)
+        return (outcomes[0], solved), (outcomes[1], stubs)
+
+    def _echo(self, text: str) -> None:
+        self.out.file.write(text)
+        self.out.file.flush()
+
+    def cannot_run(self, outcome: runner.Run) -> int:
+        """Show why pytest could not grade (one message and a hint), and pick the exit code."""
+        if any(spec != "moto" for spec in backends.selected(self.options.backends)):
+            hint = say("想先不用伺服器練習？內建的 moto 不需要 Docker 也不需要 Java：`sqs-kata --sqs-backend moto`",
+                       "No server at hand? The built-in moto needs neither Docker nor Java: "
+                       "`sqs-kata --sqs-backend moto`")
+        elif outcome.returncode == 4:
+            hint = say("`sqs-kata --help` 列出所有選項。", "`sqs-kata --help` lists every option.")
+        else:
+            hint = say("上面是 pytest 最後幾行輸出；直接執行 `pytest` 可以看到全部。",
+                       "Those are pytest's last lines; run `pytest` directly to see everything.")
+        board.problem(self.err, outcome.problem or "", hint)
+        return outcome.returncode if outcome.returncode not in (OK, FAILING) else CANNOT_RUN
+
+    def say_line(self, zh: str, en: str, style: str = "") -> None:
+        self.out.print(Text(say(zh, en), style=style))
+
+
+def first_unfinished(results: Sequence[ExerciseResult]) -> ExerciseResult | None:
+    """The first exercise whose tests exist and do not all pass."""
+    return next((r for r in results if r.written and not r.done), None)
+
+
+# --- Commands -------------------------------------------------------------------------------------
+
+def cmd_board(kata: Kata, args: argparse.Namespace) -> int:
+    outcome, results = kata.run()
+    if outcome.problem:
+        return kata.cannot_run(outcome)
+    board.board(kata.out, results)
+    current = first_unfinished(results)
+    if current is None:
+        board.all_pass(kata.out, results)
+    else:
+        board.next_steps(kata.out, current)
+    return OK
+
+
+def cmd_check(kata: Kata, args: argparse.Namespace) -> int:
+    exercise = _chosen_exercise(kata, args.number)
+    if not isinstance(exercise, Exercise):
+        return exercise
+    if not kata.written(exercise):
+        kata.say_line(f"練習 {exercise.number:02d} 的測試尚未撰寫 (not written yet)：現在沒有東西可以檢查。",
+                      f"Exercise {exercise.number:02d} is not written yet: there is nothing to check.", "yellow")
+        return USAGE
+    _heading(kata, exercise)
+    outcome, [result] = kata.run([exercise], echo=True)
+    if outcome.problem:
+        return kata.cannot_run(outcome)
+    board.verdict(kata.out, result)
+    return OK if result.done else FAILING
+
+
+def cmd_next(kata: Kata, args: argparse.Namespace) -> int:
+    outcome, results = kata.run()
+    if outcome.problem:
+        return kata.cannot_run(outcome)
+    current = first_unfinished(results)
+    if current is None:
+        board.all_pass(kata.out, results)
+        return OK
+    _announce(kata, current)
+    exercise = current.exercise
+    if exercise.hints:
+        Progress().at_least(exercise.number, 1)
+        board.hint(kata.out, exercise, 1, note=say(
+            f"下一個提示：`sqs-kata hint {exercise.number}` · 檢查：`sqs-kata check {exercise.number}`",
+            f"Next hint: `sqs-kata hint {exercise.number}` · check: `sqs-kata check {exercise.number}`"))
+    else:
+        kata.say_line("這個練習還沒有提示。", "This exercise has no hints yet.", "dim")
+    return OK
+
+
+def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
+    exercise = _chosen_exercise(kata, args.number)
+    if not isinstance(exercise, Exercise):
+        return exercise
+    n, available = exercise.number, len(exercise.hints)
+    if not available:
+        kata.say_line(f"練習 {n:02d} 還沒有提示。", f"Exercise {n:02d} has no hints yet.", "yellow")
+        return OK
+    progress = Progress()
+    if args.all:
+        shown = progress.shown(n)
+        if not shown:
+            kata.say_line(f"還沒看過練習 {n:02d} 的提示。看第一個：`sqs-kata hint {n}`",
+                          f"No hint of exercise {n:02d} shown yet. See the first: `sqs-kata hint {n}`")
+        for index in range(1, shown + 1):
+            board.hint(kata.out, exercise, index)
+        return OK
+    was = progress.shown(n)
+    index = progress.reveal(n, available)
+    if index < available:
+        note = say(f"還有提示：再執行一次 `sqs-kata hint {n}`", f"More: run `sqs-kata hint {n}` again")
+    elif was >= available:
+        note = say(f"這是最後一個提示了。全部再看一次：`sqs-kata hint {n} --all`",
+                   f"That was the last hint. See them all: `sqs-kata hint {n} --all`")
+    else:
+        note = say("這是最後一個提示：它指出要用的 API 和文件。", "That is the last hint: it names the API and its docs.")
+    board.hint(kata.out, exercise, index, note=note)
+    return OK
+
+
+def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
+    extra = [f"--junitxml={Path(args.junit).resolve()}"] if args.junit else []
+    outcome, results = kata.run(extra=extra)
+    wrote: list[str] = []
+    if args.json:
+        _write_json(Path(args.json), exercism_v3(results, outcome.problem))
+        wrote.append(args.json)
+    if args.gradescope:
+        _write_json(Path(args.gradescope), gradescope(results, outcome.problem))
+        wrote.append(args.gradescope)
+    if args.junit and Path(args.junit).is_file():
+        wrote.append(args.junit)
+    if outcome.problem:
+        code = kata.cannot_run(outcome)
+    else:
+        board.grade_sheet(kata.out, results)
+        code = OK if all(r.done for r in results if r.written) else FAILING
+    for name in wrote:
+        kata.say_line(f"已寫入 {name}", f"wrote {name}", "dim")
+    return code
+
+
+def cmd_verify(kata: Kata, args: argparse.Namespace) -> int:
+    (solved_run, solved), (stubs_run, stubs) = kata.run_both()
+    for outcome in (solved_run, stubs_run):
+        if outcome.problem:
+            return kata.cannot_run(outcome)
+    wrong: list[str] = []
+    stub_ok: list[int] = []
+    for result in solved:
+        for record in result.graded:
+            if record["outcome"] != "passed":
+                wrong.append(say(f"解答沒通過 {record['nodeid']}（{record['outcome']}）：",
+                                 f"solution does not pass {record['nodeid']} ({record['outcome']}):")
+                             + "\n    " + _first_lines(record["message"]))
+    for result in stubs:
+        ok = 0
+        for record in result.graded:
+            if record["outcome"] == "failed" and "not implemented yet" in record["message"]:
+                ok += 1
+            elif record["outcome"] == "passed":
+                wrong.append(say(f"練習樁已經通過 {record['nodeid']}：這個測試沒有檢查到要學的東西",
+                                 f"the untouched stub already passes {record['nodeid']}: the test checks nothing "
+                                 "the learner has to write"))
+            else:
+                wrong.append(say(f"練習樁的 {record['nodeid']} 應該以「not implemented yet」失敗，卻是 {record['outcome']}：",
+                                 f"the stub should fail {record['nodeid']} with 'not implemented yet', "
+                                 f"got {record['outcome']}:") + "\n    " + _first_lines(record["message"]))
+        stub_ok.append(ok)
+    for solution, stub in zip(solved, stubs, strict=True):
+        if solution.written and solution.total != stub.total:
+            wrong.append(say(f"練習 {solution.exercise.number:02d}：解答跑了 {solution.total} 個測試，練習樁跑了 {stub.total} 個",
+                             f"exercise {solution.exercise.number:02d}: {solution.total} tests ran on the solution, "
+                             f"{stub.total} on the stub"))
+    board.verify_table(kata.out, solved, stubs, stub_ok)
+    for line in wrong:
+        kata.out.print(Text("  ✗ " + line, style="red"))
+    written = sum(r.written for r in solved)
+    unwritten = len(solved) - written
+    if wrong:
+        kata.say_line(f"❌ verify 失敗：{len(wrong)} 個問題。", f"❌ verify failed: {len(wrong)} problems.", "bold red")
+        return FAILING
+    kata.say_line(f"✅ verify 通過：{written} 個練習的解答都通過、練習樁都以 not implemented yet 失敗"
+                  + (f"（{unwritten} 個尚未撰寫）" if unwritten else "") + "。",
+                  f"✅ verify passed: {written} exercises, every solution passes and every stub fails with "
+                  "'not implemented yet'" + (f" ({unwritten} not written yet)" if unwritten else "") + ".",
+                  "bold green")
+    return OK
+
+
+def cmd_watch(kata: Kata, args: argparse.Namespace) -> int:
+    from sqs_kata.watching import watch
+
+    return watch(kata, max_runs=args.max_runs)
+
+
+def cmd_elasticmq(extra: list[str]) -> int:
+    try:
+        from sqs_kata.elasticmq import main as elasticmq_main
+    except ImportError as error:
+        print(say(f"無法載入 sqs_kata.elasticmq：{error}", f"sqs_kata.elasticmq cannot be loaded: {error}"),
+              file=sys.stderr)
+        return CANNOT_RUN
+    return int(elasticmq_main(extra) or 0)
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+def _chosen_exercise(kata: Kata, number: int | None) -> Exercise | int:
+    """The exercise a command names, or the first unfinished one; an exit code when there is none."""
+    if number is None:
+        outcome, results = kata.run()
+        if outcome.problem:
+            return kata.cannot_run(outcome)
+        current = first_unfinished(results)
+        if current is None:
+            board.all_pass(kata.out, results)
+            return OK
+        return current.exercise
+    exercise = kata.exercise(number)
+    if exercise is None:
+        numbers = ", ".join(str(e.number) for e in kata.exercises)
+        kata.err.print(Text(say(f"沒有練習 {number}。可用的練習編號：{numbers}",
+                                f"There is no exercise {number}. Exercise numbers: {numbers}"), style="red"))
+        return USAGE
+    return exercise
+
+
+def _heading(kata: Kata, exercise: Exercise) -> None:
+    path = kata.options.target_folder() / exercise.filename
+    kata.out.rule(Text(f"{exercise.number:02d} · {board.title(exercise)}"), align="left")
+    kata.out.print(Text(_shown_path(path), style="dim"))
+
+
+def _announce(kata: Kata, result: ExerciseResult) -> None:
+    exercise = result.exercise
+    path = _shown_path(kata.options.target_folder() / exercise.filename)
+    kata.say_line(f"下一個：練習 {exercise.number:02d} · {board.title(exercise)}（{result.total} 個測試通過 {result.passed} 個）",
+                  f"Next: exercise {exercise.number:02d} · {board.title(exercise)} "
+                  f"({result.passed} of {result.total} tests pass)", "bold")
+    kata.say_line(f"打開 {path}", f"Open {path}")
+
+
+def _shown_path(path: Path) -> str:
+    for base in (Path.cwd(), PROJECT_ROOT):
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def _first_lines(message: str, count: int = 3) -> str:
+    return "\n    ".join(message.strip().splitlines()[:count])
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# --- Command line ---------------------------------------------------------------------------------
+
+COMMANDS: dict[str, Callable[[Kata, argparse.Namespace], int]] = {
+    "board": cmd_board, "check": cmd_check, "next": cmd_next, "hint": cmd_hint, "watch": cmd_watch,
+    "grade": cmd_grade, "verify": cmd_verify,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser, worded in the language already chosen (messages.set_language)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group(say("評分選項（會傳給 pytest）", "grading options (passed on to pytest)"))
+    # SUPPRESS: an option given before the command must survive the command's own parser.
+    group.add_argument("--lang", choices=messages.LANGUAGES, default=argparse.SUPPRESS,
+                       help=say("訊息語言（也可用 SQS_KATA_LANG；預設依 locale）",
+                                "language of the messages (or SQS_KATA_LANG; default: the locale)"))
+    group.add_argument("--sqs-backend", action="append", metavar="NAME", default=argparse.SUPPRESS,
+                       help=say("SQS 在哪裡跑：moto（預設）、moto-server、elasticmq、compose、testcontainers、aws，"
+                                "或一個網址；可重複（也可用 SQS_KATA_BACKENDS=a,b）",
+                                "where SQS runs: moto (default), moto-server, elasticmq, compose, testcontainers, "
+                                "aws, or a URL; repeatable (or SQS_KATA_BACKENDS=a,b)"))
+    group.add_argument("--kata-target", metavar="DIR", default=argparse.SUPPRESS,
+                       help=say("要評分的程式：exercises（預設）、solutions，或放 NN_topic.py 的資料夾（也可用 SQS_KATA_TARGET）",
+                                "what to grade: exercises (default), solutions, or a folder of NN_topic.py files "
+                                "(or SQS_KATA_TARGET)"))
+    group.add_argument("--timeout", type=float, metavar="SECONDS", default=argparse.SUPPRESS,
+                       help=say("每個測試最多跑幾秒（預設：pyproject.toml 的 timeout）",
+                                "seconds a test may run before it is stopped (default: pyproject.toml's timeout)"))
+
+    parser = _parser(argparse.ArgumentParser, prog="sqs-kata", parents=[common],
+                     description=say("SQS kata：用 pytest 評分的 Amazon SQS 練習。不加指令時顯示進度表。",
+                                     "The SQS kata: Amazon SQS exercises graded by pytest. "
+                                     "Without a command it shows the board."),
+                     epilog=say("例子：sqs-kata check 1 · SQS_KATA_TARGET=solutions sqs-kata grade --json out.json",
+                                "Examples: sqs-kata check 1 · SQS_KATA_TARGET=solutions sqs-kata grade --json out.json"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     title=say("指令", "commands"))
+
+    def command(name: str, zh: str, en: str) -> argparse.ArgumentParser:
+        return _parser(commands.add_parser, name, parents=[common], help=say(zh, en), description=say(zh, en))
+
+    check = command("check", "執行一個練習的測試，顯示哪裡還沒過", "run one exercise's tests and show what fails")
+    check.add_argument("number", type=int, nargs="?", metavar="N",
+                       help=say("練習編號（預設：第一個還沒完成的）", "exercise number (default: the first unfinished)"))
+    command("next", "第一個還沒完成的練習和它的第一個提示", "the first unfinished exercise and its first hint")
+    hint = command("hint", "一次顯示一個提示（會記住看過幾個）", "the next hint, one at a time (remembers which were shown)")
+    hint.add_argument("number", type=int, metavar="N", help=say("練習編號", "exercise number"))
+    hint.add_argument("--all", action="store_true",
+                      help=say("列出這個練習已經看過的所有提示", "show every hint of this exercise shown so far"))
+    watch = command("watch", "存檔就重跑正在做的練習（Ctrl-C 結束）",
+                    "re-run the exercise you are working on whenever you save (Ctrl-C to stop)")
+    watch.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)  # for the selftests
+    grade = command("grade", "評分整個 kata：每個練習的點數按通過的測試比例給分",
+                    "grade the whole kata: each exercise's points, in proportion to its passing tests")
+    grade.add_argument("--json", metavar="FILE", help=say("寫出 exercism 第 3 版 results.json",
+                                                          "write exercism's results.json, version 3"))
+    grade.add_argument("--gradescope", metavar="FILE", help=say("寫出 Gradescope 的 results.json",
+                                                                "write Gradescope's results.json"))
+    grade.add_argument("--junit", metavar="FILE", help=say("寫出 JUnit XML（pytest --junitxml）",
+                                                           "write JUnit XML (pytest --junitxml)"))
+    command("verify", "教師用：每個解答都通過、每個練習樁都以 not implemented yet 失敗",
+            "for teachers: every solution passes and every stub fails with 'not implemented yet'")
+    commands.add_parser("elasticmq", add_help=False,  # its own --help answers, through sqs_kata.elasticmq
+                        help=say("啟動本機的 ElasticMQ（需要 Java）；其他參數交給 python -m sqs_kata.elasticmq",
+                                 "start a local ElasticMQ server (needs Java); other arguments go to "
+                                 "python -m sqs_kata.elasticmq"))
+    return parser
+
+
+def _parser(factory: Callable[..., argparse.ArgumentParser], *args: object, **kwargs: object) -> argparse.ArgumentParser:
+    parser = factory(*args, add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+    parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                        help=say("顯示這段說明", "show this help and exit"))
+    return parser
+
+
+def _early_language(argv: Sequence[str]) -> str | None:
+    """--lang, read before the parser exists, so that its help speaks the learner's language."""
+    for index, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if value in messages.LANGUAGES:
+            return value
+    return None
+
+
+def _printable_output() -> None:
+    """A console that cannot show a character (cp950, say) gets a '?' instead of a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _printable_output()
+    messages.set_language(_early_language(argv))
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "elasticmq":
+        return cmd_elasticmq(extra)
+    if extra:
+        parser.error(say(f"不認得的參數：{' '.join(extra)}", f"unrecognized arguments: {' '.join(extra)}"))
+    try:
+        kata = Kata(args)
+    except (OSError, ValueError) as error:  # kata.toml missing or malformed (TOMLDecodeError is a ValueError)
+        print(say(f"讀不到 kata.toml：{error}", f"kata.toml cannot be read: {error}"), file=sys.stderr)
+        return CANNOT_RUN
+    try:
+        return COMMANDS[args.command or "board"](kata, args)
+    except KeyboardInterrupt:
+        kata.say_line("已停止。", "Stopped.", "yellow")
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

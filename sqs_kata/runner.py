@@ -1,0 +1,196 @@
+"""Running the kata's tests for the CLI: always a real pytest, in a subprocess, so there is one truth.
+
+    run(["tests/test_01_course_mission.py"], RunOptions(target="solutions")) -> Run
+
+The child writes its per-test records with --kata-json; `Run.problem` is set when pytest could not
+grade at all (an unknown option, a backend that does not answer): one message, never a log.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqs_kata import PROJECT_ROOT, results
+from sqs_kata.learner import TARGETS
+
+# What a learner should see from pytest: the failure messages (already clean) and what their own code
+# printed, not pytest's chrome nor the servers' logs (stderr and logging are left out of failures).
+QUIET = ["-q", "--tb=short", "-rN", "--no-header", "--disable-warnings", "--show-capture=stdout",
+         "-p", "no:randomly", "-p", "no:sugar"]
+
+# pytest's exit codes that mean "the tests ran": all passed, some failed, none collected.
+GRADED = (0, 1, 5)
+
+
+@dataclass
+class RunOptions:
+    """The switches the CLI passes through to pytest (the environment variables pass by themselves)."""
+
+    backends: list[str] | None = None  # --sqs-backend, repeatable; else SQS_KATA_BACKENDS
+    target: str | None = None  # --kata-target; else SQS_KATA_TARGET
+    lang: str | None = None  # --lang; else SQS_KATA_LANG, else the locale
+    timeout: float | None = None  # pytest-timeout's per-test limit; else pyproject's
+
+    def with_target(self, target: str) -> RunOptions:
+        return RunOptions(self.backends, target, self.lang, self.timeout)
+
+    def resolved_target(self) -> str | None:
+        """A folder given relative to where the learner typed the command, made absolute for the child."""
+        spec = self.target or os.environ.get("SQS_KATA_TARGET")
+        if not spec or spec in TARGETS:
+            return spec
+        return str(Path(spec).expanduser().resolve())
+
+    def target_folder(self) -> Path:
+        spec = self.resolved_target() or "exercises"
+        return PROJECT_ROOT / spec if spec in TARGETS else Path(spec)
+
+    def pytest_args(self) -> list[str]:
+        args = [f"--sqs-backend={b}" for b in self.backends or []]
+        target = self.resolved_target()
+        if target:
+            args.append(f"--kata-target={target}")
+        if self.lang:
+            args.append(f"--lang={self.lang}")
+        if self.timeout is not None:
+            args.append(f"--timeout={self.timeout:g}")
+        return args
+
+
+@dataclass
+class Run:
+    returncode: int
+    records: list[dict[str, Any]]
+    output: str  # what pytest printed on stdout
+    errors: str  # what it printed on stderr
+    problem: str | None = None  # why nothing could be graded; None when the tests ran
+    command: list[str] = field(default_factory=list)
+
+
+def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] = (),
+        echo: Callable[[str], None] | None = None, color: bool = False, columns: int | None = None) -> Run:
+    """Run pytest on `test_files`; with `echo`, pass its output on as it comes (for check and watch)."""
+    with tempfile.TemporaryDirectory(prefix="sqs-kata-") as folder:
+        report = Path(folder) / "records.json"
+        command = [sys.executable, "-m", "pytest", *QUIET, f"--color={'yes' if color else 'no'}",
+                   f"--kata-json={report}", *options.pytest_args(), *extra, *test_files]
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
+        if options.lang:
+            env["SQS_KATA_LANG"] = options.lang
+        if columns:
+            env["COLUMNS"] = str(columns)
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            output, errors = _collect(process, echo)
+        except KeyboardInterrupt:
+            process.wait()  # the child got the same Ctrl-C; let it tidy up (queues, servers)
+            raise
+        records, stopped = results.read_records(report)
+    returncode = process.returncode
+    problem = None if returncode in GRADED else _problem(returncode, stopped, output, errors)
+    return Run(returncode, records, output, errors, problem, command)
+
+
+def _collect(process: subprocess.Popen[bytes], echo: Callable[[str], None] | None) -> tuple[str, str]:
+    stdout, stderr = process.stdout, process.stderr
+    assert stdout is not None and stderr is not None
+    err_chunks: list[bytes] = []
+    # stderr is read aside, so neither pipe can fill up and stall pytest.
+    reader = threading.Thread(target=lambda: err_chunks.append(stderr.read()), daemon=True)
+    reader.start()
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    shown = _Filter()
+    out: list[str] = []
+    while chunk := os.read(stdout.fileno(), 4096):  # whatever has arrived, so progress dots show live
+        text = decoder.decode(chunk)
+        out.append(text)
+        if echo is not None:
+            visible = shown.feed(text)
+            if visible:
+                echo(visible)
+    out.append(decoder.decode(b"", final=True))
+    process.wait()
+    reader.join()
+    if echo is not None:
+        echo(shown.feed(out[-1]) + shown.finish())
+    return "".join(out), b"".join(err_chunks).decode("utf-8", errors="replace")
+
+
+class _Filter:
+    """Passes pytest's output on as it arrives (progress dots included), but holds each line's start
+    back until it knows what the line is: from a line starting with '!' (pytest's banner for a stopped
+    run) it passes nothing more, and a 'no tests ran' line is dropped -- the CLI says why instead."""
+
+    DROPPED = "no tests ran"
+
+    def __init__(self) -> None:
+        self.head = ""  # the held-back start of the current line, colour codes included
+        self.visible = ""  # the same without colour codes
+        self.holding = True
+        self.in_escape = False
+        self.suppressed = False
+
+    def feed(self, text: str) -> str:
+        kept: list[str] = []
+        for char in text:
+            if self.suppressed:
+                break
+            if not self.holding:
+                kept.append(char)
+                self.holding = char == "\n"
+                continue
+            self.head += char
+            if char == "\x1b" or self.in_escape:
+                self.in_escape = char == "\x1b" or not char.isalpha()
+            elif char == "\n":
+                if not self.visible.startswith(self.DROPPED):
+                    kept.append(self.head)
+                self.head = self.visible = ""
+            else:
+                self.visible += char
+                if self.visible == "!":
+                    self.suppressed = True
+                elif not (self.DROPPED.startswith(self.visible) or self.visible.startswith(self.DROPPED)):
+                    kept.append(self.head)
+                    self.head = self.visible = ""
+                    self.holding = False
+        return "".join(kept)
+
+    def finish(self) -> str:
+        held = "" if self.suppressed or self.visible.startswith(self.DROPPED) else self.head
+        self.head = self.visible = ""
+        return held
+
+
+def _problem(returncode: int, stopped: str | None, output: str, errors: str) -> str:
+    if stopped and stopped not in ("KeyboardInterrupt", "Exit"):
+        return stopped.strip()
+    usage = _usage_error(errors)
+    if usage:
+        return usage
+    tail = (errors.strip() or output.strip()).splitlines()[-15:]
+    return "\n".join(tail) or f"pytest exited with code {returncode}"
+
+
+def _usage_error(errors: str) -> str | None:
+    """pytest prints a usage error as 'ERROR: <message>' on stderr, then its ini and root folder."""
+    lines = errors.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("ERROR: "):
+            message = [line[len("ERROR: "):]]
+            for more in lines[index + 1:]:
+                if not more.strip() or more.startswith(("  inifile:", "  rootdir:")):
+                    break
+                message.append(more)
+            return "\n".join(message).strip()
+    return None
