@@ -172,10 +172,10 @@ def test_every_other_exercise_still_passes(faults):
     assert {r["exercise"] for r in others} == {e.slug for e in WRITTEN} - {FIRST.slug, getattr(SYNTAX, "slug", None)}
 
 
-LIVE = [b for b in os.environ.get("SQS_KATA_BACKENDS", "").split(",") if b.strip() not in ("", "moto")]
+# The backends that talk HTTP in this run (CI: moto-server and elasticmq); moto-server when none is named.
+LIVE = [b for b in os.environ.get("SQS_KATA_BACKENDS", "").split(",") if b.strip() not in ("", "moto")] or ["moto-server"]
 
 
-@pytest.mark.skipif(not LIVE, reason="SQS_KATA_BACKENDS names no backend besides moto")
 def test_a_receive_that_waits_forever_on_a_live_backend_is_stopped_too(kata_runner, faults):
     target = faults[4]
     _, records, output = kata_runner(f"--kata-target={target}", f"--timeout={TIMEOUT}", "--lang=en",

@@ -8,6 +8,7 @@ nothing); on a live server it is the wall clock, so the same test really waits.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 import socket
@@ -177,6 +178,8 @@ class MotoServerBackend(Backend):
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        # werkzeug logs every request; under a failing test that would bury the learner's message.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
@@ -253,6 +256,11 @@ class ElasticMQBackend(Backend):
             raise BackendError(say("ElasticMQ 無法啟動，詳細原因如下（英文）：\n", "") + str(error)) from None
 
     def stop(self) -> None:
+        if self._client is not None:
+            # A long poll cut short by a learner timeout leaves its connection open, and ElasticMQ's
+            # graceful stop would wait for it: close the client's connections first.
+            self._client.close()
+            self._client = None
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -61,7 +61,10 @@ _JAVA_HINT = (
 _MAVEN_TIMEOUT_S = 600.0  # a cold download of ~40 jars; generous for slow links
 _PROBE_TIMEOUT_S = 2.0  # one ListQueues request against a server that is up
 _POLL_INTERVAL_S = 0.05
-_STOP_TIMEOUT_S = 15.0  # graceful stop; the first run also writes a ~45 MB CDS archive
+_STOP_TIMEOUT_S = 15.0  # graceful stop of a run that writes the ~45 MB CDS archive at exit
+# Otherwise nothing needs a graceful stop (ElasticMQ keeps no data), and its HTTP shutdown waits for open
+# connections -- such as a long poll a learner timeout cut short -- so it is not worth waiting long.
+_QUICK_STOP_TIMEOUT_S = 2.0
 _KILL_TIMEOUT_S = 5.0
 _LOG_TAIL_LINES = 20
 
@@ -427,7 +430,8 @@ class ElasticMQServer:
 
     def _stop(self, keep_workdir: bool) -> None:
         if self._process is not None:
-            killed = _terminate(self._process)
+            timeout = _STOP_TIMEOUT_S if self._cds_pending is not None else _QUICK_STOP_TIMEOUT_S
+            killed = _terminate(self._process, timeout)
             # Forget the process only now: if a second Ctrl-C interrupts the
             # wait above, the atexit hook still knows there is a JVM to stop.
             self._process = None
@@ -597,13 +601,13 @@ class ElasticMQServer:
         return ElasticMQError(what, hint, details)
 
 
-def _terminate(process: subprocess.Popen[bytes]) -> bool:
+def _terminate(process: subprocess.Popen[bytes], timeout: float = _STOP_TIMEOUT_S) -> bool:
     """Stop a process within bounded time. Returns True if it had to be SIGKILLed."""
     if process.poll() is not None:
         return False
     process.terminate()  # the JVM runs its shutdown hooks on SIGTERM
     try:
-        process.wait(timeout=_STOP_TIMEOUT_S)
+        process.wait(timeout=timeout)
         return False
     except subprocess.TimeoutExpired:
         process.kill()

@@ -160,22 +160,23 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
         if parsed.get("QueueUrl"):
             created.append(parsed["QueueUrl"])
 
-    def note_action(model: Any, params: dict[str, Any], **_: Any) -> None:
+    def note_action(model: Any, **_: Any) -> None:
         if learner.in_call:  # only what the learner's code calls, not the grader's own checks
             actions.add(model.name)
-        if model.name == "ReceiveMessage" and params.get("WaitTimeSeconds"):
-            polls.start()
 
     polls = _LongPollMeter()
 
     client.meta.events.register("after-call.sqs.CreateQueue", remember)
     client.meta.events.register("before-call.sqs", note_action)
+    # before-parameter-build sees the API parameters (before-call only sees the serialized request).
+    client.meta.events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
     client.meta.events.register("after-call.sqs.ReceiveMessage", polls.stop)
     try:
         yield client
     finally:
         client.meta.events.unregister("after-call.sqs.CreateQueue", remember)
         client.meta.events.unregister("before-call.sqs", note_action)
+        client.meta.events.unregister("before-parameter-build.sqs.ReceiveMessage", polls.start)
         client.meta.events.unregister("after-call.sqs.ReceiveMessage", polls.stop)
         request.node.user_properties.append(("actions", sorted(actions)))
         # Time that SQS semantics forced this test to wait: clock advances and long polls (benchmark input).
@@ -190,8 +191,9 @@ class _LongPollMeter:
         self.total = 0.0
         self._started: float | None = None
 
-    def start(self) -> None:
-        self._started = time.perf_counter()
+    def start(self, params: dict[str, Any], **_: Any) -> None:
+        if params.get("WaitTimeSeconds"):
+            self._started = time.perf_counter()
 
     def stop(self, **_: Any) -> None:
         if self._started is not None:
