@@ -1,19 +1,14 @@
 """Exercise 01 -- the course mission: the notebook's flow, step by step, checked by the grader's own calls."""
 
-from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import SentRequests, attribute, bodies, counts, queue_url, receive_all, short_poll
+from sqs_kata.checks import expect_equal, expect_queue_created
+from sqs_kata.observe import SentRequests, attribute, bodies, counts, receive_all, short_poll
 
 AUTHORS = [("world", "Daniel1"), ("boto3", "Daniel2")]
 
 
 def test_create_delayed_queue_makes_a_queue_with_delay_seconds(sqs, kata, queue_name):
     url = kata.create_delayed_queue(sqs, queue_name, 5)
-    expect(queue_url(sqs, queue_name) is not None,
-           zh=f"佇列 {queue_name} 應該要存在（GetQueueUrl 找不到它）",
-           en=f"queue {queue_name} should exist (GetQueueUrl cannot find it)")
-    expect_equal(url, queue_url(sqs, queue_name),
-                 zh="應該回傳佇列的網址（create_queue 回應裡的 QueueUrl）",
-                 en="should return the queue URL (QueueUrl in create_queue's response)")
+    expect_queue_created(sqs, queue_name, url)
     expect_equal(attribute(sqs, url, "DelaySeconds"), "5",
                  zh="佇列的 DelaySeconds 屬性應該是 5", en="the queue's DelaySeconds attribute should be 5")
 

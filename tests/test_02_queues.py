@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqs_kata.checks import expect, expect_equal
+from sqs_kata.checks import expect, expect_equal, expect_queue_created
 from sqs_kata.observe import SentRequests, attribute, empty_key_omitted, eventually, queue_names, queue_url
 
 
 def test_create_queue_returns_the_url_of_a_new_queue(sqs, kata, queue_name):
     url = kata.create_queue(sqs, queue_name)
-    expect(queue_url(sqs, queue_name) is not None,
-           zh=f"佇列 {queue_name} 應該要存在（GetQueueUrl 找不到它）",
-           en=f"queue {queue_name} should exist (GetQueueUrl cannot find it)")
-    expect_equal(url, queue_url(sqs, queue_name),
-                 zh="應該回傳新佇列的網址（create_queue 回應裡的 QueueUrl）",
-                 en="should return the new queue's URL (QueueUrl in create_queue's response)")
+    expect_queue_created(sqs, queue_name, url)
 
 
 def test_create_queue_turns_numbers_into_attribute_strings(sqs, kata, queue_name):

@@ -1,7 +1,7 @@
 """Exercise 05 -- delay queues: a queue-level or per-message DelaySeconds hides a message, then it arrives."""
 
-from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import attribute, bodies, counts, error_code, queue_url, receive_all, short_poll
+from sqs_kata.checks import expect, expect_equal, expect_queue_created
+from sqs_kata.observe import attribute, bodies, counts, error_code, receive_all, short_poll
 
 # What SQS answers when a FIFO queue gets a per-message delay. AWS and moto say InvalidParameterValue;
 # some emulators report parameter problems as InvalidAttributeValue. Batch-style codes may carry a prefix.
@@ -10,12 +10,7 @@ FIFO_DELAY_REFUSED = {"InvalidParameterValue", "InvalidAttributeValue"}
 
 def test_create_delay_queue_sets_delay_seconds(sqs, kata, queue_name):
     url = kata.create_delay_queue(sqs, queue_name, 2)
-    expect(queue_url(sqs, queue_name) is not None,
-           zh=f"佇列 {queue_name} 應該要存在（GetQueueUrl 找不到它）",
-           en=f"queue {queue_name} should exist (GetQueueUrl cannot find it)")
-    expect_equal(url, queue_url(sqs, queue_name),
-                 zh="應該回傳佇列的網址（create_queue 回應裡的 QueueUrl）",
-                 en="should return the queue URL (QueueUrl in create_queue's response)")
+    expect_queue_created(sqs, queue_name, url)
     expect_equal(attribute(sqs, url, "DelaySeconds"), "2",
                  zh="delay_seconds=2 時，佇列的 DelaySeconds 屬性應該是 2",
                  en="with delay_seconds=2 the queue's DelaySeconds attribute should be 2")
