@@ -200,12 +200,6 @@ def test_check_of_an_exercise_that_does_not_exist(state):
     assert proc.returncode == 2 and "There is no exercise 99" in proc.stderr
 
 
-@pytest.mark.skipif(not UNWRITTEN, reason="every exercise has its tests now")
-def test_check_of_an_exercise_not_written_yet(state):
-    proc = sqs_kata(state, "--lang", "en", "check", str(UNWRITTEN[0].number))
-    assert proc.returncode == 2 and "not written yet" in proc.stdout
-
-
 # --- next and hint ---------------------------------------------------------------------------------
 
 def test_next_names_the_first_unfinished_exercise_and_its_first_hint(state):

@@ -153,7 +153,6 @@ def test_the_functions_left_alone_still_pass(faults):
         assert outcome(faults, test)[0] == "passed", outcome(faults, test)
 
 
-@pytest.mark.skipif(SYNTAX is None, reason="needs a second exercise")
 def test_a_syntax_error_fails_that_exercise_with_file_and_line(faults):
     _, records, _, line, _ = faults
     broken = [r for r in records if r["exercise"] == SYNTAX.slug]
