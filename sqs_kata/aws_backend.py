@@ -31,12 +31,18 @@ class AwsBackend(Backend):
                 f"If that is what you want, add {CONFIRM_FLAG}.",
             ))
         import boto3
+        from botocore.exceptions import BotoCoreError
 
-        session = boto3.session.Session()
-        if session.get_credentials() is None or not session.region_name:
+        try:
+            session = boto3.session.Session()
+            found = session.get_credentials() is not None and bool(session.region_name)
+            problem = ""
+        except BotoCoreError as error:  # a named profile that does not exist, an unreadable config file ...
+            found, problem = False, f" ({error})"
+        if not found:
             raise BackendError(say(
-                "找不到 AWS 憑證或區域。請先 `aws configure`，或設定 AWS_PROFILE / AWS_REGION。",
-                "No AWS credentials or region found. Run `aws configure`, or set AWS_PROFILE and AWS_REGION.",
+                f"找不到 AWS 憑證或區域{problem}。請先 `aws configure`，或設定 AWS_PROFILE / AWS_REGION。",
+                f"No AWS credentials or region found{problem}. Run `aws configure`, or set AWS_PROFILE and AWS_REGION.",
             ))
         print(say(f"注意：正在使用真正的 Amazon SQS（{session.region_name}），佇列前綴 {self.run_prefix}，結束時會全部刪除。",
                   f"Note: using real Amazon SQS ({session.region_name}); queues are prefixed {self.run_prefix} "
