@@ -29,3 +29,14 @@ def run_kata(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> t
 def kata_runner(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("kata-runs")
     return lambda *args, **kw: run_kata(folder, *args, **kw)
+
+
+# These tests run whole kata grades in subprocesses (minutes with ElasticMQ): the kata's per-test limit
+# of pyproject.toml is for learners, not for them. A test that sets its own limit keeps it.
+SELFTEST_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SELFTEST_TIMEOUT_S))
