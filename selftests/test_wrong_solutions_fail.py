@@ -269,6 +269,49 @@ def receive_safely(sqs, queue_url, wait_seconds=1):
         return {"ok": False, "error": error.response["Error"]["Code"]}
     return {"ok": True, "bodies": [m["Body"] for m in response.get("Messages", [])]}
 ''', "test_receive_safely_returns_the_bodies", "do not delete"),
+    # ---- folder 4: a short batch is not an empty queue; ids come back in the caller's order -------------
+    Mutant("03-consume-stops-on-short-batch", 4, 3, "consume_all", '''\
+def consume_all(sqs, queue_url, handle, wait_seconds=1):
+    handled = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds).get("Messages", [])
+        for message in messages:
+            handle(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            handled += 1
+        if len(messages) < MAX_RECEIVE:
+            return handled
+''', "test_consume_all_keeps_going_when_sqs_hands_out_fewer_than_asked", "not when a batch is short"),
+    Mutant("07-drain-stops-on-short-batch", 4, 7, "drain", '''\
+def drain(sqs, queue_url, wait_seconds=1):
+    drained = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_MESSAGES_PER_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds).get("Messages", [])
+        for message in messages:
+            drained.append(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        if len(messages) < MAX_MESSAGES_PER_RECEIVE:
+            return drained
+''', "test_drain_keeps_going_when_sqs_hands_out_fewer_than_asked", "not when a batch is short"),
+    Mutant("01-ids-in-reverse-order", 4, 1, "send_with_authors", '''\
+def send_with_authors(sqs, queue_url, items):
+    entries = [{"Id": str(i), "MessageBody": body,
+                "MessageAttributes": {"Author": {"DataType": "String", "StringValue": author}}}
+               for i, (body, author) in enumerate(items)]
+    response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+    return [entry["MessageId"] for entry in reversed(response.get("Successful", []))]
+''', "test_send_with_authors_sends_one_batch_with_author_attributes", "in the order of items"),
+    Mutant("10-ids-in-reverse-order", 4, 10, "send_numbered", '''\
+def send_numbered(sqs, queue_url, bodies):
+    ids = []
+    for seq, body in enumerate(bodies, start=1):
+        response = sqs.send_message(QueueUrl=queue_url, MessageBody=body,
+                                    MessageAttributes={SEQ: {"DataType": "Number", "StringValue": str(seq)}})
+        ids.insert(0, response["MessageId"])
+    return ids
+''', "test_send_numbered_stamps_seq_in_sending_order", "in sending order"),
 ]
 
 FOLDERS = sorted({m.folder for m in MUTANTS})

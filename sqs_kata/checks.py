@@ -41,7 +41,11 @@ def fail(*, zh: str, en: str, expected: Any = UNSET, seen: Any = UNSET, call: st
         lines.append(f"    {messages.seen_label()}: {_show(seen)}")
     if current_exercise is not None and current_file is not None:
         lines.append(f"  {messages.hint_line(current_file, current_exercise.number)}")
-    pytest.fail("\n".join(lines), pytrace=False)
+    try:
+        pytest.fail("\n".join(lines), pytrace=False)
+    except pytest.fail.Exception as failure:
+        # Called from an except block, the failure would print the caught error first; the message says it all.
+        raise failure from None
 
 
 def expect(ok: bool, *, zh: str, en: str, expected: Any = UNSET, seen: Any = UNSET, call: str | None = None) -> None:

@@ -173,3 +173,23 @@ class SentRequests:
     def __exit__(self, *_: Any) -> None:
         self._sqs.meta.events.unregister("before-parameter-build.sqs", self._keep)
         self._sqs.meta.events.unregister("before-call.sqs", self._record)
+
+
+@contextmanager
+def fewer_per_receive(sqs: Any, at_most: int) -> Iterator[None]:
+    """Make each ReceiveMessage hand out at most `at_most` messages, as real SQS may at any time.
+
+    Real SQS can return fewer messages than MaxNumberOfMessages while more are waiting (it answers from
+    a sample of its servers); emulators return all they can. A consumer that stops on a short batch
+    instead of an empty one would leave messages behind on real SQS, so tests show it that case here.
+    """
+
+    def cap(params: dict[str, Any], **_: Any) -> None:
+        params["MaxNumberOfMessages"] = min(int(params.get("MaxNumberOfMessages", 1)), at_most)
+
+    sqs.meta.events.register("provide-client-params.sqs.ReceiveMessage", cap)
+    try:
+        yield
+    finally:
+        sqs.meta.events.unregister("provide-client-params.sqs.ReceiveMessage", cap)
+

@@ -41,8 +41,9 @@ def test_send_with_authors_sends_one_batch_with_author_attributes(sqs, kata, mak
     seen = sorted((m["Body"], m.get("MessageAttributes", {}).get("Author", {}).get("StringValue")) for m in got)
     expect_equal(seen, sorted(AUTHORS), zh="每則訊息都要帶著自己的 Author 屬性（String）",
                  en="every message should carry its own Author attribute (String)")
-    expect_equal(sorted(ids), sorted(m["MessageId"] for m in got), zh="應該回傳每則訊息的 MessageId",
-                 en="should return each message's MessageId")
+    id_of = {m["Body"]: m["MessageId"] for m in got}
+    expect_equal(ids, [id_of.get(body) for body, _ in AUTHORS],
+                 zh="應該依照 items 的順序回傳每則訊息的 MessageId", en="should return each MessageId, in the order of items")
 
 
 def test_receive_with_author_returns_body_author_and_receipt_handle(sqs, kata, make_queue):

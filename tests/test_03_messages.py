@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import bodies, counts, receive_all
+from sqs_kata.observe import bodies, counts, fewer_per_receive, receive_all
 
 # SQS's message size limit since August 2025: 1 MiB, counted in bytes.
 MAX_MESSAGE_BYTES = 1_048_576
@@ -137,6 +137,20 @@ def test_consume_all_handles_then_deletes_every_message(sqs, kata, make_queue, c
     clock.advance(2)  # past the visibility timeout: an undeleted message would be back now
     expect_equal(bodies(receive_all(sqs, url, wait=1)), [],
                  zh="可見性逾時過後，已處理的訊息不該再出現", en="after the visibility timeout no handled message should return")
+
+
+def test_consume_all_keeps_going_when_sqs_hands_out_fewer_than_asked(sqs, kata, make_queue):
+    url = make_queue()
+    sent = [f"job-{i}" for i in range(5)]
+    for body in sent:
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    handled: list[str] = []
+    with fewer_per_receive(sqs, 2):
+        kata.consume_all(sqs, url, handled.append, 1)
+    expect_equal(sorted(handled), sent,
+                 zh="SQS 可能一次只給幾則，佇列卻還沒空：要等到接收回來是空的才停，不是少於 10 則就停",
+                 en="SQS may hand out fewer than 10 while more are waiting: stop when a receive comes back empty, "
+                    "not when a batch is short")
 
 
 def test_consume_all_on_an_empty_queue_handles_nothing(sqs, kata, make_queue):

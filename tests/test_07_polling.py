@@ -5,7 +5,8 @@ import time
 import pytest
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import MAX_RECEIVE, SentRequests, attribute, numbered_bodies, send_batched, short_poll
+from sqs_kata.observe import (MAX_RECEIVE, SentRequests, attribute, fewer_per_receive, numbered_bodies, send_batched,
+                               short_poll)
 
 # How much longer than its WaitTimeSeconds a long poll may take on a live server (HTTP round trip, start-up).
 SLACK_SECONDS = 2
@@ -95,6 +96,18 @@ def test_drain_receives_and_deletes_more_than_ten_messages(sqs, kata, make_queue
     clock.advance(2)  # past the visibility timeout: a message received but not deleted would be back now
     expect_equal(short_poll(sqs, url), [],
                  zh="收到的每則訊息都要刪除，否則逾時後它們會回來", en="delete every message you receive, or it comes back")
+
+
+def test_drain_keeps_going_when_sqs_hands_out_fewer_than_asked(sqs, kata, make_queue):
+    url = make_queue()
+    sent = numbered_bodies(7)
+    send_batched(sqs, url, sent)
+    with fewer_per_receive(sqs, 3):
+        got = kata.drain(sqs, url, 1)
+    expect(isinstance(got, list) and sorted(got) == sorted(sent),
+           zh="SQS 可能一次只給幾則（少於 10 則），佇列卻還沒空：要等到長輪詢回來是空的才停，不是少於 10 則就停",
+           en="SQS may hand out fewer than 10 while more are waiting: stop when a long poll comes back empty, "
+              "not when a batch is short", expected=f"{len(sent)} bodies", seen=got)
 
 
 @pytest.mark.timeout(10)

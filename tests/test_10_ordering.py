@@ -42,8 +42,9 @@ def test_send_numbered_stamps_seq_in_sending_order(sqs, kata, make_queue):
     expect_equal([stamps[body].get("StringValue") for body in sent], [str(i) for i in range(1, 8)],
                  zh="Seq 應該是傳送順序：第一則 1、第二則 2……",
                  en="Seq should be the sending position: 1 for the first body, 2 for the second, ...")
-    expect_equal(sorted(ids), sorted(m["MessageId"] for m in got), zh="應該回傳每則訊息的 MessageId",
-                 en="should return each message's MessageId")
+    id_of = {m["Body"]: m["MessageId"] for m in got}
+    expect_equal(ids, [id_of.get(body) for body in sent],
+                 zh="應該依照傳送順序回傳每則訊息的 MessageId", en="should return each MessageId, in sending order")
 
 
 def test_receive_in_order_restores_order_from_a_shuffled_arrival(sqs, kata, make_queue):
