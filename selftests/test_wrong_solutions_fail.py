@@ -312,6 +312,14 @@ def send_numbered(sqs, queue_url, bodies):
         ids.insert(0, response["MessageId"])
     return ids
 ''', "test_send_numbered_stamps_seq_in_sending_order", "in sending order"),
+    Mutant("12-purge-swallows-every-error", 4, 12, "purge", '''\
+def purge(sqs, queue_url):
+    try:
+        sqs.purge_queue(QueueUrl=queue_url)
+    except Exception:
+        return False
+    return True
+''', "test_purge_lets_any_other_error_reach_the_caller", "must reach the caller"),
 ]
 
 FOLDERS = sorted({m.folder for m in MUTANTS})

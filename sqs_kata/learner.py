@@ -129,6 +129,26 @@ class LearnerFunction:
         self.__name__ = function.__name__
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the learner's function; any exception it lets escape fails the test with one message."""
+        __tracebackhide__ = True
+        return self._run(args, kwargs, let_through=())
+
+    def raised(self, *args: Any, **kwargs: Any) -> Exception | None:
+        """Call the learner's function and return the SQS error it let through (None if it returned).
+
+        For docstrings that say "any other error must reach the caller": the test then checks the error.
+        A stub still fails with "not implemented yet", and any other kind of exception with its message.
+        """
+        __tracebackhide__ = True
+        from botocore.exceptions import ClientError
+
+        try:
+            self._run(args, kwargs, let_through=(ClientError,))
+        except ClientError as error:
+            return error
+        return None
+
+    def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any], let_through: tuple[type[Exception], ...]) -> Any:
         __tracebackhide__ = True
         global last_call, in_call
         call = describe_call(self.__name__, args, kwargs)
@@ -136,6 +156,8 @@ class LearnerFunction:
         in_call = True
         try:
             return self._function(*args, **kwargs)
+        except let_through:
+            raise
         except NotImplementedError:
             message = messages.not_implemented(self.__name__, self._file)
         except Exception as error:  # noqa: BLE001 -- turned into one learner message below

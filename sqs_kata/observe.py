@@ -102,6 +102,14 @@ def queue_url(sqs: Any, name: str) -> str | None:
         return None
 
 
+def missing_queue_url(existing_url: str, name: str) -> str:
+    """A URL on the same server and account as `existing_url`, for a queue that was never created.
+
+    (Not a just-deleted queue: real SQS may still answer for a deleted queue for up to 60 s.)
+    """
+    return existing_url.rsplit("/", 1)[0] + "/" + name
+
+
 def queue_names(sqs: Any, prefix: str) -> list[str]:
     urls: list[str] = []
     for page in sqs.get_paginator("list_queues").paginate(QueueNamePrefix=prefix):

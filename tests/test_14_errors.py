@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import SentRequests, bodies, counts, receive_all
+from sqs_kata.observe import SentRequests, bodies, counts, missing_queue_url, receive_all
 
 # SQS's JSON protocol is "query compatible": botocore may report a missing queue under its new code
 # or its classic one, depending on the server's x-amzn-query-error header. Both are correct.
@@ -13,14 +13,6 @@ MISSING_QUEUE_CODES = ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQ
 
 # What real SQS answers for an empty MessageBody (emulators may accept it, so the learner checks first).
 EMPTY_BODY_ERROR = "MissingParameter"
-
-
-def _missing_queue_url(existing_url: str, name: str) -> str:
-    """A URL on the same server and account as `existing_url`, for a queue that was never created.
-
-    (Not a just-deleted queue: real SQS may still answer for a deleted queue for up to 60 s.)
-    """
-    return existing_url.rsplit("/", 1)[0] + "/" + name
 
 
 def _is_missing_queue_result(result: Any) -> bool:
@@ -38,7 +30,7 @@ def test_send_safely_sends_and_reports_the_message_id(sqs, kata, make_queue):
 
 
 def test_send_safely_to_a_missing_queue_returns_the_error_code(sqs, kata, make_queue, queue_prefix):
-    missing = _missing_queue_url(make_queue(), queue_prefix + "missing")
+    missing = missing_queue_url(make_queue(), queue_prefix + "missing")
     result = kata.send_safely(sqs, missing, "hello")
     expect(_is_missing_queue_result(result),
            zh="佇列不存在時不要丟出例外，要回傳 {'ok': False, 'error': <錯誤代碼>}"
@@ -81,7 +73,7 @@ def test_receive_safely_returns_the_bodies(sqs, kata, make_queue):
 
 
 def test_receive_safely_on_a_missing_queue_returns_the_error_code(sqs, kata, make_queue, queue_prefix):
-    missing = _missing_queue_url(make_queue(), queue_prefix + "gone")
+    missing = missing_queue_url(make_queue(), queue_prefix + "gone")
     result = kata.receive_safely(sqs, missing, 1)
     expect(_is_missing_queue_result(result),
            zh="佇列不存在時不要丟出例外，要回傳 {'ok': False, 'error': <錯誤代碼>}",
