@@ -24,7 +24,7 @@ from botocore.config import Config
 
 from sqs_kata.messages import say
 
-# The region every local backend uses. botocore rejects the course's old "dummy_region"
+# The region every local backend uses. botocore rejects the course's old region name
 # (underscores are not valid in region names), so a real-looking name it accepts is used.
 LOCAL_REGION = "us-east-1"
 DUMMY_CREDENTIALS = {"aws_access_key_id": "kata", "aws_secret_access_key": "kata"}
