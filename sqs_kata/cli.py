@@ -139,13 +139,9 @@ def cmd_check(kata: Kata, args: argparse.Namespace) -> int:
 
 
 def cmd_next(kata: Kata, args: argparse.Namespace) -> int:
-    outcome, results = kata.run()
-    if outcome.problem:
-        return kata.cannot_run(outcome)
-    current = first_unfinished(results)
-    if current is None:
-        board.all_pass(kata.out, results)
-        return OK
+    current = _first_unfinished(kata)
+    if isinstance(current, int):
+        return current
     _announce(kata, current)
     exercise = current.exercise
     if exercise.hints:
@@ -276,17 +272,23 @@ def cmd_elasticmq(extra: list[str]) -> int:
 
 # --- Helpers --------------------------------------------------------------------------------------
 
+def _first_unfinished(kata: Kata) -> ExerciseResult | int:
+    """The first exercise not done yet, after grading them all; an exit code when none is left or pytest cannot run."""
+    outcome, results = kata.run()
+    if outcome.problem:
+        return kata.cannot_run(outcome)
+    current = first_unfinished(results)
+    if current is None:
+        board.all_pass(kata.out, results)
+        return OK
+    return current
+
+
 def _chosen_exercise(kata: Kata, number: int | None) -> Exercise | int:
     """The exercise a command names, or the first unfinished one; an exit code when there is none."""
     if number is None:
-        outcome, results = kata.run()
-        if outcome.problem:
-            return kata.cannot_run(outcome)
-        current = first_unfinished(results)
-        if current is None:
-            board.all_pass(kata.out, results)
-            return OK
-        return current.exercise
+        current = _first_unfinished(kata)
+        return current if isinstance(current, int) else current.exercise
     exercise = kata.exercise(number)
     if exercise is None:
         numbers = ", ".join(str(e.number) for e in kata.exercises)

@@ -31,11 +31,22 @@ _short.maxstring = 60
 _short.maxother = 60
 
 
-def resolve_target(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:
+def target_spec(spec: str | None) -> str:
+    """What to grade, as given: --kata-target, else SQS_KATA_TARGET, else 'exercises'."""
+    return spec or os.environ.get("SQS_KATA_TARGET") or "exercises"
+
+
+def target_path(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:
     """'exercises' (default), 'solutions', or a folder holding NN_topic.py files (a student's copy)."""
-    spec = spec or os.environ.get("SQS_KATA_TARGET") or "exercises"
-    path = rootdir / spec if spec in TARGETS else Path(spec).expanduser().resolve()
+    spec = target_spec(spec)
+    return rootdir / spec if spec in TARGETS else Path(spec).expanduser().resolve()
+
+
+def resolve_target(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:
+    """target_path(), checked: a target that is not a folder is a usage error with a learner message."""
+    path = target_path(spec, rootdir)
     if not path.is_dir():
+        spec = target_spec(spec)
         raise pytest.UsageError(messages.say(
             f"--kata-target {spec!r} 不是資料夾。請用 exercises、solutions，或放有 NN_topic.py 的資料夾路徑。",
             f"--kata-target {spec!r} is not a folder. Use exercises, solutions, or the path of a folder "

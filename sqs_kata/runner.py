@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqs_kata import PROJECT_ROOT, results
-from sqs_kata.learner import TARGETS
+from sqs_kata.learner import TARGETS, target_path
 
 # What a learner should see from pytest: the failure messages (already clean) and what their own code
 # printed, not pytest's chrome nor the servers' logs (stderr and logging are left out of failures).
@@ -51,8 +51,7 @@ class RunOptions:
         return str(Path(spec).expanduser().resolve())
 
     def target_folder(self) -> Path:
-        spec = self.resolved_target() or "exercises"
-        return PROJECT_ROOT / spec if spec in TARGETS else Path(spec)
+        return target_path(self.resolved_target())
 
     def pytest_args(self) -> list[str]:
         args = [f"--sqs-backend={b}" for b in self.backends or []]
