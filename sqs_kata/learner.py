@@ -172,10 +172,29 @@ class LearnerFunction:
         except NotImplementedError:
             message = messages.not_implemented(self.__name__, self._file)
         except Exception as error:  # noqa: BLE001 -- turned into one learner message below
-            path = Path(self._function.__code__.co_filename)
-            detail = f"{type(error).__name__}: {error}"
-            message = messages.learner_raised(call, detail, _where(error, path))
+            where = _where(error, Path(self._function.__code__.co_filename))
+            message = _explain(call, error, where)
         finally:
             in_call = False
         # Failing outside the except block keeps pytest from printing the learner's exception chain.
         pytest.fail(message, pytrace=False)
+
+
+def _explain(call: str, error: Exception, where: str) -> str:
+    """One learner message for an exception the learner's function let escape."""
+    from botocore.exceptions import ClientError, ParamValidationError
+
+    if isinstance(error, ParamValidationError):
+        # Raised by botocore on this machine, before any request: the parameters do not fit the SQS API model.
+        return messages.parameters_refused(call, str(error.kwargs.get("report", error)), where)
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        code = error.response.get("Error", {}).get("Code", "")
+        if status >= 500 and code not in _SERVER_FAULTS_OF_SQS:
+            # An emulator that crashed on the request (moto answers 500 for what it does not implement).
+            return messages.server_failed(call, error.operation_name, status, str(error), where)
+    return messages.learner_raised(call, f"{type(error).__name__}: {error}", where)
+
+
+# Errors real SQS itself answers with a 5xx: the learner's code meets these on AWS too (see sqs_kata.realism).
+_SERVER_FAULTS_OF_SQS = {"InternalError", "ServiceUnavailable", "InternalFailure"}

@@ -86,6 +86,27 @@ def learner_raised(call: str, error: str, where: str) -> str:
     )
 
 
+def parameters_refused(call: str, report: str, where: str) -> str:
+    return say(
+        f"{call}：botocore 在送出請求之前就拒絕了參數（ParamValidationError），請求根本沒有送到 SQS：\n"
+        f"  {report}\n  位置：{where}\n  檢查參數名稱和型別：例如屬性值要是字串，MaxNumberOfMessages 要是 int。",
+        f"{call}: botocore refused the parameters before sending anything (ParamValidationError), so no request "
+        f"reached SQS:\n  {report}\n  at: {where}\n  Check the parameter names and types: attribute values are "
+        "strings, MaxNumberOfMessages is an int, and so on.",
+    )
+
+
+def server_failed(call: str, operation: str, status: int, error: str, where: str) -> str:
+    return say(
+        f"{call}：SQS 伺服器處理 {operation} 請求時自己出錯了（HTTP {status}），這通常是模擬器不支援這個請求，"
+        f"不一定是你的錯：\n  {error}\n  位置：{where}\n  換一個 backend 試試（--sqs-backend=elasticmq），"
+        "或檢查這個請求的參數。",
+        f"{call}: the SQS server failed on the {operation} request itself (HTTP {status}); an emulator that does "
+        f"not support this request, most likely, not necessarily your mistake:\n  {error}\n  at: {where}\n  "
+        "Try another backend (--sqs-backend=elasticmq), or check this request's parameters.",
+    )
+
+
 def timed_out(seconds: float, last_call: str | None) -> str:
     last = last_call or say("（沒有呼叫練習函式）", "(no exercise function was called)")
     return say(

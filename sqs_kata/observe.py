@@ -174,13 +174,37 @@ class SentRequests:
         self.sent[model.name].append(context.get(_PARAMS, {}))
 
     def __enter__(self) -> defaultdict[str, list[dict[str, Any]]]:
-        self._sqs.meta.events.register("before-parameter-build.sqs", self._keep)
-        self._sqs.meta.events.register("before-call.sqs", self._record)
+        # First in line: the parameters as the code passed them, before the realism layer maps receipt handles
+        # or caps a receive; and the call counted even when the layer answers it itself (a fault, a short poll).
+        self._sqs.meta.events.register_first("provide-client-params.sqs", self._keep)
+        self._sqs.meta.events.register_first("before-call.sqs", self._record)
         return self.sent
 
     def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister("before-parameter-build.sqs", self._keep)
+        self._sqs.meta.events.unregister("provide-client-params.sqs", self._keep)
         self._sqs.meta.events.unregister("before-call.sqs", self._record)
+
+
+class ReceivedBatches:
+    """Records what each ReceiveMessage made through a client returned, as lists of bodies in arrival order.
+
+    `with ReceivedBatches(sqs) as batches: ...; batches[0]` is the first receive's bodies. Tells a test which
+    receive a message came in, e.g. to check that a consumer deleted a batch before it asked for the next.
+    """
+
+    def __init__(self, sqs: Any) -> None:
+        self._sqs = sqs
+        self.batches: list[list[str]] = []
+
+    def _record(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.batches.append([m.get("Body") for m in parsed.get("Messages", [])])
+
+    def __enter__(self) -> list[list[str]]:
+        self._sqs.meta.events.register_last("after-call.sqs.ReceiveMessage", self._record)
+        return self.batches
+
+    def __exit__(self, *_: Any) -> None:
+        self._sqs.meta.events.unregister("after-call.sqs.ReceiveMessage", self._record)
 
 
 @contextmanager

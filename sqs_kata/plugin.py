@@ -7,6 +7,11 @@ Registered by the root conftest.py. Fixtures a test can ask for:
     clock         clock.advance(seconds): let time pass on the backend (simulated on moto)
     queue_name    a fresh queue name this test owns; make_queue(...) creates one for the test
     sqs_backend   the backend object (its name, what it lacks)
+    faults        faults.next("SendMessage", "AccessDenied"): make the learner's next call of an action fail
+    crash         crash.handler(after=2): a message handler that dies like a killed worker on its 3rd call
+
+The client in `sqs` carries the realism layer (sqs_kata.realism): real SQS's documented worst case on
+top of the emulator, seeded from the test id, switched off only with --sqs-realism=off.
 
 Every queue a test creates (through `sqs`, or whose name starts with the test's prefix) is deleted
 when the test ends, pass or fail.
@@ -14,16 +19,19 @@ when the test ends, pass or fail.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from sqs_kata import backends, checks, learner, manifest, messages
+from sqs_kata import backends, checks, learner, manifest, messages, realism
 from sqs_kata.backends import Backend, BackendError, Clock
+from sqs_kata.crash import Crash
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +48,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="allow --sqs-backend=aws to use real Amazon SQS (it costs money)")
     group.addoption("--kata-json", default=None, metavar="FILE",
                     help="write every test's exercise, outcome and message to FILE (used by sqs-kata)")
+    group.addoption("--sqs-realism", default=None, choices=("on", "off"),
+                    help="act as real SQS does where emulators are kinder (default on; env SQS_KATA_REALISM); "
+                         "off only to compare while debugging")
+    group.addoption("--sqs-realism-seed", default=None, type=int, metavar="N",
+                    help="mix N into every test's realism seed to try other orders and samples (default 0)")
 
 
 class _Session:
@@ -83,6 +96,8 @@ def pytest_configure(config: pytest.Config) -> None:
     messages.set_language(config.getoption("--lang"))
     config.addinivalue_line("markers", "needs(feature): the test needs a backend feature; "
                                        "backends without it skip the test, naming the feature")
+    config.addinivalue_line("markers", "realism(duplicates=True): the realism layer also redelivers messages "
+                                       "(at-least-once) to the learner's receives in this test")
     config.stash[_STATE] = _Session(config)
     json_path = config.getoption("--kata-json")
     if json_path:
@@ -167,13 +182,16 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     polls = _LongPollMeter()
 
     client.meta.events.register("after-call.sqs.CreateQueue", remember)
-    client.meta.events.register("before-call.sqs", note_action)
+    client.meta.events.register_first("before-call.sqs", note_action)
     # before-parameter-build sees the API parameters (before-call only sees the serialized request).
     client.meta.events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
     client.meta.events.register("after-call.sqs.ReceiveMessage", polls.stop)
+    layer = _realism_layer(request, client)
+    request.node.stash[_LAYER] = layer
     try:
         yield client
     finally:
+        layer.uninstall()
         client.meta.events.unregister("after-call.sqs.CreateQueue", remember)
         client.meta.events.unregister("before-call.sqs", note_action)
         client.meta.events.unregister("before-parameter-build.sqs.ReceiveMessage", polls.start)
@@ -182,6 +200,43 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
         # Time that SQS semantics forced this test to wait: clock advances and long polls (benchmark input).
         request.node.user_properties.append(("waited", getattr(clock, "waited", 0.0) + polls.total))
         _delete_queues(client, created, queue_prefix)
+
+
+_LAYER = pytest.StashKey[realism.Layer]()
+
+
+def _realism_layer(request: pytest.FixtureRequest, client: Any) -> realism.Layer:
+    """The realism layer for this test, seeded from its id so a failure replays the same way."""
+    config = request.config
+    setting = config.getoption("--sqs-realism") or os.environ.get("SQS_KATA_REALISM", "on")
+    marker = request.node.get_closest_marker("realism")
+    seed = zlib.crc32(request.node.nodeid.encode()) ^ (config.getoption("--sqs-realism-seed") or 0)
+    return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: learner.in_call,
+                         duplicates=bool(marker and marker.kwargs.get("duplicates"))).install()
+
+
+@pytest.fixture
+def faults(sqs: Any, request: pytest.FixtureRequest) -> realism.Faults:
+    """faults.next(action, code) / faults.entry(action, index, code): errors for the learner's next calls."""
+    return request.node.stash[_LAYER].faults
+
+
+@pytest.fixture
+def crash() -> Crash:
+    """crash.handler(after=n, ...): a handler that 'kills the worker' on call n+1 (see sqs_kata.crash)."""
+    return Crash()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """A failing test's message ends with what the realism layer did in it (seed included)."""
+    report = yield
+    layer = item.stash.get(_LAYER, None)
+    if report.when == "call" and report.failed and layer is not None:
+        notes = layer.report()
+        if notes:
+            report.longrepr = f"{report.longreprtext}\n{notes}"
+    return report
 
 
 class _LongPollMeter:
