@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -14,15 +15,23 @@ import pytest
 from sqs_kata import PROJECT_ROOT
 
 
+ORDER_LINE = "graded in random order: --randomly-seed="
+
+
 def run_kata(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[dict[str, Any]], str]:
-    """Run the graded tests in a fresh pytest process; return (exit code, per-test records, output)."""
+    """Run the graded tests in a fresh pytest process; return (exit code, per-test records, output).
+
+    In random order (pytest-randomly, from the dev extra): the graded tests must not depend on each other's
+    order. The output starts with the seed, to replay a failure (SQS_KATA_ORDER_SEED=N pins it).
+    """
     report = tmp_path / f"kata-{len(list(tmp_path.iterdir()))}.json"
+    seed = int(os.environ.get("SQS_KATA_ORDER_SEED") or random.randrange(2**32))
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"--kata-json={report}", *args],
+        [sys.executable, "-m", "pytest", "-q", f"--randomly-seed={seed}", f"--kata-json={report}", *args],
         cwd=PROJECT_ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=1800,
     )
     records = json.loads(report.read_text(encoding="utf-8")) if report.exists() else []
-    return proc.returncode, records, proc.stdout + proc.stderr
+    return proc.returncode, records, f"{ORDER_LINE}{seed}\n" + proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope="session")

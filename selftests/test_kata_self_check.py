@@ -41,6 +41,11 @@ def test_every_solution_passes(solutions_run):
     assert code == 0, output[-3000:]
 
 
+def test_the_solutions_pass_in_random_order(solutions_run):
+    code, _, output = solutions_run
+    assert "random order: --randomly-seed=" in output.splitlines()[0] and code == 0, output[-3000:]
+
+
 def test_only_missing_backend_features_are_skipped(solutions_run):
     _, records, _ = solutions_run
     for record in records:

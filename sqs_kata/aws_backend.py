@@ -7,6 +7,8 @@ run-unique prefix, and every queue with that prefix is deleted at the end of the
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqs_kata.backends import Backend, BackendError, make_client
@@ -22,6 +24,10 @@ class AwsBackend(Backend):
         super().__init__()
         self.confirmed = confirmed
         self.run_prefix = f"sqs-kata-{secrets.token_hex(3)}-"
+
+    @contextmanager
+    def pinned_environment(self) -> Iterator[None]:
+        yield  # the user chose real AWS: their own credentials, region and profile stay as they are
 
     def start(self) -> None:
         if not self.confirmed:

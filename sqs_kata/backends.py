@@ -105,12 +105,26 @@ def make_client(endpoint_url: str | None = None, region: str = LOCAL_REGION, **c
     return session.client("sqs", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
 
 
+# What a client built inside a test sees (see Backend.pinned_environment).
+PINNED_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIALS["aws_access_key_id"],
+    "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIALS["aws_secret_access_key"],
+    "AWS_DEFAULT_REGION": LOCAL_REGION, "AWS_REGION": LOCAL_REGION,
+    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+UNPINNED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+
+
 class Backend:
     """Base: a backend that is already running somewhere and keeps real time."""
 
     name: str = "backend"
     lacks: Mapping[str, str] = {}  # feature -> why this backend cannot run it
     live: bool = True
+    endpoint_url: str = ""  # where a live backend answers; "" for in-process moto and for real AWS
 
     def __init__(self) -> None:
         self._client: Any = None
@@ -141,6 +155,25 @@ class Backend:
     def lacking(self, feature: str) -> str | None:
         reason = self.lacks.get(feature)
         return f"{self.name}: {reason}" if reason else None
+
+    @contextmanager
+    def pinned_environment(self) -> Iterator[None]:
+        """Around every test: a client the learner's code builds itself reaches this backend and nothing else.
+
+        boto3.client("sqs") reads AWS_ENDPOINT_URL_SQS, the region and the credentials from the environment:
+        pinned here to this backend, throwaway credentials and no profile, config file or instance metadata,
+        so learner code can never reach real AWS (or cost money) unless the aws backend was chosen.
+        """
+        pinned = {**PINNED_ENVIRONMENT, **({"AWS_ENDPOINT_URL_SQS": self.endpoint_url,
+                                            "AWS_ENDPOINT_URL": self.endpoint_url} if self.endpoint_url else {})}
+        with mock.patch.dict(os.environ, pinned):
+            for name in UNPINNED:
+                os.environ.pop(name, None)
+            boto3.DEFAULT_SESSION = None  # a session cached by an earlier test would keep its old settings
+            try:
+                yield
+            finally:
+                boto3.DEFAULT_SESSION = None
 
 
 class MotoBackend(Backend):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import reprlib
 import traceback
 from pathlib import Path
@@ -192,7 +193,8 @@ def _explain(call: str, error: Exception, where: str) -> str:
         code = error.response.get("Error", {}).get("Code", "")
         if status >= 500 and code not in _SERVER_FAULTS_OF_SQS:
             # An emulator that crashed on the request (moto answers 500 for what it does not implement).
-            return messages.server_failed(call, error.operation_name, status, str(error), where)
+            said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(error.response.get("Error", {}).get("Message", ""))))
+            return messages.server_failed(call, error.operation_name, status, f"{code}: {said.strip()[:200]}", where)
     return messages.learner_raised(call, f"{type(error).__name__}: {error}", where)
 
 

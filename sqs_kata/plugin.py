@@ -145,6 +145,16 @@ def sqs_backend(request: pytest.FixtureRequest) -> Backend:
     return backend
 
 
+@pytest.fixture(autouse=True)
+def _pinned_environment(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A client the learner's code builds itself reaches only the backend under test (never real AWS)."""
+    if "sqs_backend" not in request.fixturenames:
+        yield
+        return
+    with request.getfixturevalue("sqs_backend").pinned_environment():
+        yield
+
+
 @pytest.fixture
 def clock(sqs_backend: Backend) -> Iterator[Clock]:
     """clock.advance(seconds) lets time pass on the backend: simulated on moto, waited on a live server."""
