@@ -80,7 +80,7 @@ class LearnerModule:
 
     def __getattr__(self, name: str) -> LearnerFunction:
         __tracebackhide__ = True
-        if name.startswith("__"):
+        if name.startswith(("_", "hypothesis_")):  # dunders, and what Hypothesis or IPython probe for
             raise AttributeError(name)
         function = getattr(self._load(), name, None)
         if not callable(function):

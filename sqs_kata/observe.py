@@ -196,15 +196,18 @@ class ReceivedBatches:
         self._sqs = sqs
         self.batches: list[list[str]] = []
 
-    def _record(self, parsed: dict[str, Any], **_: Any) -> None:
-        self.batches.append([m.get("Body") for m in parsed.get("Messages", [])])
+    def _record(self, parsed: dict[str, Any], model: Any, http_response: Any, **_: Any) -> None:
+        if model.name == "ReceiveMessage" and http_response.status_code < 300:
+            self.batches.append([m.get("Body") for m in parsed.get("Messages", [])])
 
     def __enter__(self) -> list[list[str]]:
-        self._sqs.meta.events.register_last("after-call.sqs.ReceiveMessage", self._record)
+        # botocore calls handlers of a more specific event first: on "after-call.sqs", and last there, this sees
+        # the response as the learner's code does, after the realism layer (order, redeliveries).
+        self._sqs.meta.events.register_last("after-call.sqs", self._record)
         return self.batches
 
     def __exit__(self, *_: Any) -> None:
-        self._sqs.meta.events.unregister("after-call.sqs.ReceiveMessage", self._record)
+        self._sqs.meta.events.unregister("after-call.sqs", self._record)
 
 
 @contextmanager
@@ -216,12 +219,15 @@ def fewer_per_receive(sqs: Any, at_most: int) -> Iterator[None]:
     instead of an empty one would leave messages behind on real SQS, so tests show it that case here.
     """
 
-    def cap(params: dict[str, Any], **_: Any) -> None:
-        params["MaxNumberOfMessages"] = min(int(params.get("MaxNumberOfMessages", 1)), at_most)
+    def cap(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name == "ReceiveMessage":
+            params["MaxNumberOfMessages"] = min(int(params.get("MaxNumberOfMessages", 1)), at_most)
 
-    sqs.meta.events.register("provide-client-params.sqs.ReceiveMessage", cap)
+    # On "provide-client-params.sqs" (not ".ReceiveMessage", whose handlers botocore calls first), so that
+    # SentRequests, first in line there, still records what the code asked for.
+    sqs.meta.events.register_last("provide-client-params.sqs", cap)
     try:
         yield
     finally:
-        sqs.meta.events.unregister("provide-client-params.sqs.ReceiveMessage", cap)
+        sqs.meta.events.unregister("provide-client-params.sqs", cap)
 

@@ -55,6 +55,8 @@ MAX_MESSAGE_ATTRIBUTES = 10
 MAX_WAIT_SECONDS = 20
 # Characters a message may hold: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
 INVALID_BODY_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# MessageGroupId / MessageDeduplicationId: 1 to 128 alphanumeric or punctuation characters (no spaces).
+FIFO_TOKEN = re.compile(r"""[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]{1,128}""")
 QUERY_PREFIX = "AWS.SimpleQueueService."
 # The keys a response leaves out when they would be empty (AWS JSON protocol); never ResponseMetadata.
 EMPTY_KEYS_LEFT_OUT = ("Messages", "QueueUrls", "queueUrls", "Successful", "Failed", "Tags", "Results",
@@ -199,9 +201,10 @@ class Layer:
                 self._note("refused", say(f"SQS 拒絕了這個請求：{refusal.message}",
                                           f"SQS refused a request: {refusal.message}"))
                 return
-            self._unmask_handles(action, params, state)
-        if learner:
+        if learner:  # before the handles are unmasked, so `index` counts the entries as the learner passed them
             self._entry_faults(action, params, state)
+        if self.realistic and "response" not in state:
+            self._unmask_handles(action, params, state)
         if "response" not in state and self.realistic and learner and action == "ReceiveMessage":
             self._shape_receive(params, state)
 
@@ -243,8 +246,10 @@ class Layer:
         return real in self._deleted or (message_id is not None and self._latest.get(message_id) != real)
 
     def _entry_faults(self, action: str, params: dict[str, Any], state: dict[str, Any]) -> None:
-        planned = self.faults.take_entries(action) if action in BATCH_ACTIONS else []
-        if not planned or "response" in state:
+        if action not in BATCH_ACTIONS or "response" in state:
+            return
+        planned = self.faults.take_entries(action)
+        if not planned:
             return
         entries = list(params.get("Entries") or [])
         failing = {index: fault for index, fault in planned if index < len(entries)}
@@ -487,6 +492,11 @@ def _validate_message(message: dict[str, Any]) -> Fault | None:
         return _invalid(QUERY_PREFIX + "InvalidMessageContents", f"Invalid binary character '#x{ord(bad.group()):X}'"
                         " was found in the message body, the set of allowed characters is #x9 | #xA | #xD | "
                         "#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF", "InvalidMessageContents")
+    for key in ("MessageGroupId", "MessageDeduplicationId"):
+        value = message.get(key)
+        if isinstance(value, str) and not FIFO_TOKEN.fullmatch(value):
+            return _invalid("InvalidParameterValue", f"Value {value[:130]!r} for parameter {key} is invalid. Reason: "
+                            f"{key} can only include alphanumeric and punctuation characters. 1 to 128 in length.")
     attributes = message.get("MessageAttributes") or {}
     if isinstance(attributes, dict):
         if len(attributes) > MAX_MESSAGE_ATTRIBUTES:
