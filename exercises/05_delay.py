@@ -41,8 +41,9 @@ def try_delay_on_fifo(sqs: Any, queue_url: str, body: str, delay_seconds: int, g
     """Send `body` to the FIFO queue at `queue_url` in group `group_id`, with a per-message DelaySeconds.
 
     The queue uses content-based deduplication. FIFO queues refuse a per-message delay (other than 0):
-    do not let the error escape. Return None if SQS accepted the message, or the error code
-    (error.response["Error"]["Code"], e.g. "InvalidParameterValue") if SQS refused it.
+    call SendMessage and let SQS judge, and do not let the error escape. Return None if SQS accepted the
+    message, or the error code (error.response["Error"]["Code"], e.g. "InvalidParameterValue") if SQS
+    refused it, whatever the reason.
     """
     # TODO: catch botocore's ClientError around send_message and return the error code
     raise NotImplementedError("try_delay_on_fifo is not implemented yet")

@@ -13,6 +13,7 @@ from typing import Any
 def receive_for_work(sqs: Any, queue_url: str, visibility_timeout: int, wait_seconds: int = 1) -> list[dict[str, Any]]:
     """Receive up to 10 messages, long-polling for up to `wait_seconds`, hiding them for `visibility_timeout` seconds.
 
+    One ReceiveMessage with MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds and VisibilityTimeout.
     Ask SQS for the ApproximateReceiveCount system attribute and return one dict per message:
     {"body": ..., "receipt_handle": ..., "receive_count": <int: how many times SQS has handed it out>}.
     Do not delete anything.
@@ -37,7 +38,8 @@ def change_visibility_batch(sqs: Any, queue_url: str, receipt_handles: list[str]
     """Set the visibility timeout of all these received messages to `seconds` with ChangeMessageVisibilityBatch.
 
     There are at most 10 receipt handles, so one call does. Each entry needs an Id that is unique in the batch.
-    Return the receipt handles SQS could not change (those listed under "Failed"), or [] if every change worked.
+    Return the receipt handles SQS could not change (those listed under "Failed", whatever their SenderFault),
+    in any order, or [] if every change worked.
     """
     # TODO: give each entry an Id you can map back to its receipt handle
     raise NotImplementedError("change_visibility_batch is not implemented yet")

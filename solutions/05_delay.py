@@ -40,8 +40,9 @@ def try_delay_on_fifo(sqs: Any, queue_url: str, body: str, delay_seconds: int, g
     """Send `body` to the FIFO queue at `queue_url` in group `group_id`, with a per-message DelaySeconds.
 
     The queue uses content-based deduplication. FIFO queues refuse a per-message delay (other than 0):
-    do not let the error escape. Return None if SQS accepted the message, or the error code
-    (error.response["Error"]["Code"], e.g. "InvalidParameterValue") if SQS refused it.
+    call SendMessage and let SQS judge, and do not let the error escape. Return None if SQS accepted the
+    message, or the error code (error.response["Error"]["Code"], e.g. "InvalidParameterValue") if SQS
+    refused it, whatever the reason.
     """
     try:
         sqs.send_message(QueueUrl=queue_url, MessageBody=body, MessageGroupId=group_id,
@@ -57,5 +58,5 @@ def count_delayed(sqs: Any, queue_url: str) -> int:
     (SQS reports it as the queue attribute ApproximateNumberOfMessagesDelayed, a string.)
     """
     name = "ApproximateNumberOfMessagesDelayed"
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=[name])["Attributes"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=[name]).get("Attributes", {})
     return int(attributes.get(name, 0))

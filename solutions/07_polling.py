@@ -47,8 +47,8 @@ def default_wait(sqs: Any, queue_url: str) -> int:
 
 
 def drain(sqs: Any, queue_url: str, wait_seconds: int = 1) -> list[str]:
-    """Empty the queue: long-poll (`wait_seconds`) for up to 10 messages at a time, delete each one you get,
-    and stop as soon as a long poll comes back empty.
+    """Empty the queue: long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10, delete every
+    message you get before you receive again, and stop as soon as a long poll comes back empty.
 
     Return the bodies of every message received, in the order received.
     """

@@ -27,8 +27,9 @@ def send_in_batches(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
     """Send one message per body using SendMessageBatch calls of at most MAX_BATCH_ENTRIES entries each
     (no SendMessage, and no call at all when there is nothing to send).
 
-    Every entry needs an Id that is unique within its batch. Assume SQS accepts every entry.
-    Return the MessageIds in the order of `bodies`.
+    Every entry needs an Id that is unique within its batch and made of 1 to 80 of A-Z a-z 0-9 - _ (a body
+    is not an Id: number the entries). Assume SQS accepts every entry. SQS lists the Successful entries in any
+    order. Return the MessageIds in the order of `bodies`.
     """
     message_ids: list[str] = []
     for chunk in chunks(bodies):
@@ -42,7 +43,8 @@ def send_in_batches(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
 def send_batch(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> dict[str, str]:
     """Send these ready-made SendMessageBatch entries (each has an Id and a MessageBody) in ONE call.
 
-    The call succeeds even if SQS refuses some entries: report them, do not swallow them.
+    The call succeeds even if SQS refuses some entries: report them (whatever their SenderFault), do not
+    swallow them.
     Return {entry Id: error code} for every entry in the response's Failed list, or {} if all were sent.
     """
     response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
@@ -52,7 +54,8 @@ def send_batch(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> dict[
 def batch_request_error(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> str | None:
     """Send `entries` in ONE SendMessageBatch call exactly as given, even if they break the batch rules.
 
-    SQS refuses a whole request that is empty, has more than 10 entries, or repeats an Id. Return the
+    SQS refuses a whole request that is empty, has more than 10 entries, repeats an Id, or has an Id that is
+    not 1 to 80 of A-Z a-z 0-9 - _. Return the
     error code (error.response["Error"]["Code"], e.g. "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
     or "TooManyEntriesInBatchRequest", as SQS gives it), or None if SQS took the request
     (even if some entries failed).
@@ -68,8 +71,8 @@ def delete_in_batches(sqs: Any, queue_url: str, receipt_handles: list[str]) -> l
     """Delete the received messages with these receipt handles, using DeleteMessageBatch calls of at most
     MAX_BATCH_ENTRIES entries each (no DeleteMessage).
 
-    Return the receipt handles SQS could not delete (the response's Failed entries), in the order given,
-    or [] if every message was deleted.
+    Return the receipt handles SQS could not delete (the Failed entries of every call, whatever their
+    SenderFault), in the order given, or [] if every message was deleted.
     """
     failed: list[str] = []
     for chunk in chunks(receipt_handles):

@@ -34,8 +34,9 @@ def create_fifo_queue(sqs: Any, name: str, content_based_dedup: bool = False) ->
 def send_in_group(sqs: Any, queue_url: str, group_id: str, bodies: list[str]) -> list[str]:
     """Send every body, in list order, as one message of the message group `group_id`.
 
-    The queue may not have content-based deduplication, and equal bodies must all be delivered: give every
-    message its own MessageDeduplicationId (uuid.uuid4().hex, say). Return the MessageIds in the order sent.
+    The queue may not have content-based deduplication, and equal bodies must all be delivered, in this call
+    and in later ones: give every message its own MessageDeduplicationId (uuid.uuid4().hex, say), never one
+    used before. Return the MessageIds in the order sent.
     """
     ids = []
     for body in bodies:
@@ -58,6 +59,8 @@ def send_once(sqs: Any, queue_url: str, group_id: str, body: str, dedup_id: str)
 
 def receive_one(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, str] | None:
     """Receive at most ONE message, long-polling up to `wait_seconds`, and do not delete it.
+
+    (One ReceiveMessage with MaxNumberOfMessages=1 and WaitTimeSeconds=wait_seconds.)
 
     Ask SQS for the message's group (the system attribute MessageGroupId). Return
     {"body": ..., "group": ..., "receipt_handle": ...}, or None when no message is available.

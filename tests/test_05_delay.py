@@ -1,7 +1,7 @@
 """Exercise 05 -- delay queues: a queue-level or per-message DelaySeconds hides a message, then it arrives."""
 
 from sqs_kata.checks import expect, expect_equal, expect_queue_created
-from sqs_kata.observe import attribute, bodies, counts, error_code, receive_all, short_poll
+from sqs_kata.observe import SentRequests, attribute, bodies, counts, error_code, receive_all, short_poll, word
 
 # What SQS answers when a FIFO queue gets a per-message delay. AWS and moto say InvalidParameterValue;
 # some emulators report parameter problems as InvalidAttributeValue. Batch-style codes may carry a prefix.
@@ -44,6 +44,10 @@ def test_set_queue_delay_turns_an_existing_queue_into_a_delay_queue(sqs, kata, m
     sqs.send_message(QueueUrl=url, MessageBody="parcel")
     expect_equal(short_poll(sqs, url), [],
                  zh="設定延遲後送出的訊息，一開始應該收不到", en="a message sent after setting the delay should be hidden at first")
+    kata.set_queue_delay(sqs, url, 0)  # SQS: 0 is a valid DelaySeconds (no delay), not "leave it as it is"
+    expect_equal(attribute(sqs, url, "DelaySeconds"), "0",
+                 zh="set_queue_delay(…, 0) 要把延遲關掉：DelaySeconds 應該變成 0（0 也是要設定的值）",
+                 en="set_queue_delay(…, 0) turns the delay off: DelaySeconds should become 0 (0 is a value to set too)")
 
 
 def test_send_delayed_hides_only_that_message_until_its_delay_passes(sqs, kata, make_queue, clock):
@@ -70,7 +74,10 @@ def test_send_delayed_overrides_the_queue_delay(sqs, kata, make_queue):
 
 def test_try_delay_on_fifo_returns_the_error_code_instead_of_raising(sqs, kata, make_queue):
     url = make_queue("orders", fifo=True, ContentBasedDeduplication=True)
-    code = kata.try_delay_on_fifo(sqs, url, "late order", 1, "table-7")
+    with SentRequests(sqs) as calls:
+        code = kata.try_delay_on_fifo(sqs, url, "late order", 1, "table-7")
+    expect_equal(len(calls["SendMessage"]), 1, zh="要真的呼叫 SendMessage，讓 SQS 來判斷（不要自己先擋下來）",
+                 en="really call SendMessage and let SQS judge (do not refuse it yourself first)")
     expect(error_code(code) in FIFO_DELAY_REFUSED,
            zh="FIFO 佇列不接受單則訊息的 DelaySeconds：應該回傳錯誤代碼（error.response['Error']['Code']）",
            en="a FIFO queue refuses a per-message DelaySeconds: return the error code (error.response['Error']['Code'])",
@@ -89,6 +96,20 @@ def test_try_delay_on_fifo_returns_none_when_sqs_accepts_the_message(sqs, kata, 
                  en="the message should really be on the FIFO queue")
     expect_equal(got[0].get("Attributes", {}).get("MessageGroupId"), "table-3",
                  zh="訊息應該屬於傳進來的 group_id", en="the message should be in the group_id you were given")
+
+
+def test_try_delay_on_fifo_returns_whatever_code_sqs_refused_with(sqs, kata, make_queue, faults):
+    """SQS can refuse any SendMessage, e.g. throttled (RequestThrottled): the code returned is the one SQS gave."""
+    url = make_queue("orders", fifo=True, ContentBasedDeduplication=True)
+    for delay, code in ((0, "RequestThrottled"), (2, "AccessDenied")):
+        faults.next("SendMessage", code)
+        result = kata.try_delay_on_fifo(sqs, url, word("order"), delay, "table-5")
+        expect_equal(error_code(result), code,
+                     zh=f"SQS 這次以 {code} 拒絕了 SendMessage（DelaySeconds={delay}）：回傳 SQS 給的錯誤代碼，不要自己猜",
+                     en=f"SQS refused this SendMessage with {code} (DelaySeconds={delay}): return the code SQS gave, "
+                        "do not guess it")
+    expect_equal(short_poll(sqs, url), [], zh="被拒絕的訊息不該出現在佇列裡", en="a refused message should not be on "
+                 "the queue")
 
 
 def test_count_delayed_counts_only_the_messages_still_delayed(sqs, kata, make_queue):

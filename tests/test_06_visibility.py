@@ -5,8 +5,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
-from sqs_kata.checks import expect_equal, fail
-from sqs_kata.observe import SentRequests, bodies, receive_all, send_batched, short_poll
+from sqs_kata.checks import expect, expect_equal, fail
+from sqs_kata.observe import MAX_RECEIVE, SentRequests, bodies, numbered_bodies, receive_all, send_batched, short_poll, word
 
 
 def _received_by_learner(sqs: Any, url: str, handle: Any) -> None:
@@ -19,15 +19,29 @@ def _received_by_learner(sqs: Any, url: str, handle: Any) -> None:
              expected="a ReceiptHandle from ReceiveMessage", seen=f"{handle!r} ({type(error).__name__})")
 
 
+def _visibility_changes(sent: Any) -> list[tuple[Any, Any]]:
+    """(receipt handle, VisibilityTimeout) of every change asked for, single or batched, in the order asked."""
+    changes = [(c.get("ReceiptHandle"), c.get("VisibilityTimeout")) for c in sent["ChangeMessageVisibility"]]
+    for call in sent["ChangeMessageVisibilityBatch"]:
+        changes += [(e.get("ReceiptHandle"), e.get("VisibilityTimeout")) for e in call.get("Entries", [])]
+    return changes
+
+
 def test_receive_for_work_hides_messages_for_the_given_timeout(sqs, kata, make_queue, clock):
+    """ReceiveMessage's VisibilityTimeout, WaitTimeSeconds and MaxNumberOfMessages apply to that call only."""
     url = make_queue()  # the queue's own VisibilityTimeout is the default, 30 s
     sqs.send_message(QueueUrl=url, MessageBody="job-1")
     with SentRequests(sqs) as sent:
-        got = kata.receive_for_work(sqs, url, 1)
+        got = kata.receive_for_work(sqs, url, 1, wait_seconds=2)
     expect_equal([m.get("body") for m in got], ["job-1"], zh="應該收到 job-1", en="should receive job-1")
     expect_equal([c.get("VisibilityTimeout") for c in sent["ReceiveMessage"]], [1],
                  zh="ReceiveMessage 應該帶 VisibilityTimeout=visibility_timeout（這裡是 1）",
                  en="ReceiveMessage should be called with VisibilityTimeout=visibility_timeout (1 here)")
+    expect_equal([(c.get("WaitTimeSeconds"), c.get("MaxNumberOfMessages")) for c in sent["ReceiveMessage"]],
+                 [(2, MAX_RECEIVE)],
+                 zh="ReceiveMessage 應該長輪詢 WaitTimeSeconds=wait_seconds（這裡是 2），一次最多拿 MaxNumberOfMessages=10",
+                 en="ReceiveMessage should long-poll with WaitTimeSeconds=wait_seconds (2 here) and take up to "
+                    "MaxNumberOfMessages=10")
     expect_equal(short_poll(sqs, url), [],
                  zh="收下的訊息在可見性逾時內應該看不到", en="a received message should stay hidden during its visibility timeout")
     clock.advance(1)
@@ -60,6 +74,21 @@ def test_receive_for_work_counts_how_often_a_message_was_handed_out(sqs, kata, m
                  zh="SQS 應該記得這則訊息已經被收過兩次", en="SQS should know the message was handed out twice before")
 
 
+def test_receive_for_work_reads_the_count_from_sqs(sqs, kata, make_queue):
+    """ApproximateReceiveCount is kept by SQS: it counts every receive of the message, by any consumer."""
+    url = make_queue()
+    job = word("job")
+    sqs.send_message(QueueUrl=url, MessageBody=job)
+    for _ in range(2):  # another worker took the message and handed it back at once, twice
+        receive_all(sqs, url, expect=1, visibility=0)
+    got = kata.receive_for_work(sqs, url, 5)
+    expect_equal([(m.get("body"), m.get("receive_count")) for m in got], [(job, 3)],
+                 zh="別的 worker 已經收過這則訊息兩次：receive_count 要讀 SQS 的 ApproximateReceiveCount（這次是 3），"
+                    "不是自己數",
+                 en="another worker received this message twice before: receive_count must come from SQS's "
+                    "ApproximateReceiveCount (3 this time), not from a count of your own")
+
+
 def test_extend_visibility_keeps_the_message_hidden_past_the_old_deadline(sqs, kata, make_queue, clock):
     url = make_queue()
     sqs.send_message(QueueUrl=url, MessageBody="long job")
@@ -71,21 +100,37 @@ def test_extend_visibility_keeps_the_message_hidden_past_the_old_deadline(sqs, k
                  en="after extending to 2 s the message should not come back at the old 1 s deadline "
                     "(ChangeMessageVisibility)")
     clock.advance(1)
-    expect_equal(bodies(receive_all(sqs, url, expect=1, wait=2)), ["long job"],
+    [back] = receive_all(sqs, url, expect=1, wait=2) or [{"Body": None, "ReceiptHandle": None}]
+    expect_equal(back["Body"], "long job",
                  zh="新的期限（從延長那一刻起 2 秒）過了，訊息應該回來：seconds 要用傳進來的值",
                  en="after the new deadline (2 s from the extension) the message should be back: use the seconds "
                     "you are given")
+    with SentRequests(sqs) as sent:
+        kata.extend_visibility(sqs, url, back["ReceiptHandle"], 7)
+    expect(_visibility_changes(sent) and set(_visibility_changes(sent)) == {(back["ReceiptHandle"], 7)},
+           zh="extend_visibility(…, 7) 應該把這則訊息的 VisibilityTimeout 設成 7（不要寫死）",
+           en="extend_visibility(..., 7) should set this message's VisibilityTimeout to 7 (do not hard-code it)",
+           expected=[("<its receipt handle>", 7)], seen=[(h == back["ReceiptHandle"] and "<its receipt handle>" or h, v)
+                                                         for h, v in _visibility_changes(sent)])
+    expect_equal(short_poll(sqs, url), [], zh="延長之後訊息應該還藏著", en="once extended the message should stay hidden")
 
 
 def test_release_makes_the_message_receivable_at_once(sqs, kata, make_queue):
+    """A visibility timeout of 0 makes a received message visible at once: ChangeMessageVisibility, or its batch
+    form with that one entry, both do it."""
     url = make_queue(VisibilityTimeout=30)
     sqs.send_message(QueueUrl=url, MessageBody="not mine")
     [message] = receive_all(sqs, url, expect=1)
     with SentRequests(sqs) as sent:
         kata.release(sqs, url, message["ReceiptHandle"])
-    expect_equal([c.get("VisibilityTimeout") for c in sent["ChangeMessageVisibility"]], [0],
-                 zh="釋放就是呼叫一次 ChangeMessageVisibility，VisibilityTimeout=0",
-                 en="releasing is one ChangeMessageVisibility call with VisibilityTimeout=0")
+    changes = _visibility_changes(sent)
+    expect(bool(changes) and set(changes) == {(message["ReceiptHandle"], 0)},
+           zh="釋放就是把這則訊息的可見性逾時改成 0（ChangeMessageVisibility 或只有這一項的 ChangeMessageVisibilityBatch，"
+              "VisibilityTimeout=0）",
+           en="releasing sets this message's visibility timeout to 0 (ChangeMessageVisibility, or a one-entry "
+              "ChangeMessageVisibilityBatch, with VisibilityTimeout=0)",
+           expected=[("<its receipt handle>", 0)],
+           seen=[(h == message["ReceiptHandle"] and "<its receipt handle>" or h, v) for h, v in changes])
     expect_equal(bodies(receive_all(sqs, url, expect=1, wait=2)), ["not mine"],
                  zh="釋放後訊息應該馬上能再收到，不必等 30 秒（VisibilityTimeout=0）",
                  en="once released the message should be receivable at once, not after 30 s (VisibilityTimeout=0)")
@@ -120,3 +165,33 @@ def test_change_visibility_batch_returns_the_handles_that_failed(sqs, kata, make
                     "do not swallow it")
     expect_equal(sorted(bodies(receive_all(sqs, url, expect=2, wait=2))), jobs,
                  zh="同一批裡有效的兩則仍然要被釋放", en="the two valid entries in the same batch should still be released")
+
+
+def test_change_visibility_batch_reports_every_failed_entry_in_any_order(sqs, kata, make_queue, faults):
+    """ChangeMessageVisibilityBatch: invalid handles fail (SenderFault=true), an entry can fail on SQS's side
+    (InternalError, SenderFault=false), and Failed comes in any order: map each back by its Id."""
+    url = make_queue(VisibilityTimeout=30)
+    jobs = numbered_bodies(4)
+    send_batched(sqs, url, jobs)
+    received = receive_all(sqs, url, expect=4)
+    body_of = {m["ReceiptHandle"]: m["Body"] for m in received}
+    handles = list(body_of)
+    bogus = [f"not-a-receipt-handle-{secrets.token_hex(4)}" for _ in range(2)]
+    given = [handles[0], bogus[0], handles[1], handles[2], bogus[1], handles[3]]
+    faults.entry("ChangeMessageVisibilityBatch", 3, "InternalError")  # one of the valid entries
+    failed = kata.change_visibility_batch(sqs, url, given, 0)
+    returned = list(failed) if isinstance(failed, list) else []
+    back = set(bodies(receive_all(sqs, url, expect=len(handles) - len(set(returned) & set(handles)), wait=1)))
+    expect(len(back) >= len(handles) - 1,
+           zh="同一批裡其他有效的項目仍然要被釋放", en="the other valid entries of the batch should still be released",
+           expected=f"at least {len(handles) - 1} of {sorted(jobs)}", seen=sorted(back))
+    still_hidden = [h for h in handles if body_of[h] not in back]
+    short = {h: f"{h[:16]}...(the handle of {body_of[h]})" for h in handles}  # readable, not 400 characters each
+    expect_equal(sorted((short.get(h, h) if isinstance(h, str) else h for h in failed), key=repr)
+                 if isinstance(failed, list) else failed, sorted((short[h] if h in short else h
+                                                                 for h in bogus + still_hidden), key=repr),
+                 zh="要回傳每個 SQS 沒能變更的 receipt handle：兩個無效的，以及 SenderFault=false 的 InternalError 那一個"
+                    "（Failed 的順序不一定，用 Id 對回 receipt handle；receipt handle 本身不能當 Id）",
+                 en="return every receipt handle SQS could not change: the two invalid ones and the one that failed "
+                    "with InternalError (SenderFault=false); Failed comes in any order, so map each Id back to its "
+                    "handle (a receipt handle cannot be an Id)")

@@ -1,9 +1,19 @@
 """Exercise 09 -- FIFO queues: `.fifo` names, order within a message group, groups that wait, deduplication."""
 
+import string
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import attribute, bodies, queue_url, receive_all, short_poll, word
+from sqs_kata.observe import SentRequests, attribute, bodies, queue_url, receive_all, short_poll, word
+from sqs_kata.properties import for_all, st
+
+# Queue names: letters, digits, - and _ (a FIFO queue's then ends in ".fifo"). Stems that end in letters of
+# "fifo", and endings that look like the suffix without being it (".FIFO", "fifo", ".fif", "_fifo").
+NAME_CHARACTERS = string.ascii_letters + string.digits + "-_"
+STEMS = st.sampled_from(["orders", "info", "audio", "wifi", "f", "o", "jobs-2", "a_b"]) | st.text(
+    NAME_CHARACTERS, min_size=1, max_size=40)
+MIDDLES = st.sampled_from(["", "", ".fifo", "fifo", ".fifo-"])
+ENDINGS = st.sampled_from(["", ".fifo", "fifo", ".fif", ".FIFO", "_fifo", ".fifo.fifo", "-fifo", ".fifox"])
 
 
 def drain(sqs: Any, url: str, expect: int) -> list[dict[str, Any]]:
@@ -41,6 +51,24 @@ def test_fifo_name_adds_the_suffix_once(kata):
                  zh="已經以 .fifo 結尾的名稱不要再加一次", en="a name already ending in .fifo should stay as it is")
 
 
+def test_fifo_name_adds_the_suffix_exactly_when_it_is_missing(kata):
+    """SQS: a FIFO queue's name must end in ".fifo" (lowercase, with the dot). Pure function: many names
+    (Hypothesis), including ones that end in letters of "fifo" or hold ".fifo" elsewhere."""
+
+    @for_all(stem=STEMS, middle=MIDDLES, ending=ENDINGS)
+    def check(stem: str, middle: str, ending: str) -> None:
+        name = stem + middle + ending
+        wanted = name if name.endswith(".fifo") else name + ".fifo"
+        expect_equal(kata.fifo_name(name), wanted,
+                     zh="名稱以 .fifo 結尾就原樣回傳，否則在後面加上 .fifo：其他字都不能動"
+                        "（rstrip 會剝掉字母，replace 會動到中間的 .fifo；.FIFO 和 fifo 都不算結尾）",
+                     en="a name ending in .fifo comes back unchanged, any other gets .fifo added, and nothing else "
+                        "changes (rstrip strips letters, replace touches a .fifo in the middle; .FIFO and fifo "
+                        "are not the suffix)")
+
+    check()
+
+
 def test_create_fifo_queue_makes_a_dot_fifo_queue(sqs, kata, queue_name):
     url = kata.create_fifo_queue(sqs, queue_name)
     expect(queue_url(sqs, queue_name + ".fifo") is not None,
@@ -56,10 +84,13 @@ def test_create_fifo_queue_makes_a_dot_fifo_queue(sqs, kata, queue_name):
 
 
 def test_create_fifo_queue_does_not_double_the_suffix(sqs, kata, queue_name):
-    url = kata.create_fifo_queue(sqs, queue_name + ".fifo")
+    url = kata.create_fifo_queue(sqs, queue_name + ".fifo", content_based_dedup=False)
     expect_equal(url, queue_url(sqs, queue_name + ".fifo"),
                  zh="名稱已經以 .fifo 結尾時，佇列就叫這個名字（不是 .fifo.fifo）",
                  en="when the name already ends in .fifo the queue should be called exactly that (not .fifo.fifo)")
+    expect_equal(attribute(sqs, url, "ContentBasedDeduplication"), "false",
+                 zh="content_based_dedup=False 時，ContentBasedDeduplication 應該是 false",
+                 en="with content_based_dedup=False the ContentBasedDeduplication attribute should be false")
 
 
 def test_content_based_dedup_delivers_a_repeated_body_once(sqs, kata, queue_name):
@@ -101,12 +132,32 @@ def test_send_in_group_delivers_equal_bodies_separately(sqs, kata, make_queue):
                  en="give every message its own MessageDeduplicationId: two equal bodies should both arrive")
 
 
+def test_send_in_group_gives_new_deduplication_ids_on_every_call(sqs, kata, make_queue):
+    """SQS drops a message whose MessageDeduplicationId was used in the last 5 minutes: ids made from a position
+    or a body repeat when the function is called again."""
+    url = make_queue("payments", fifo=True)  # no content-based deduplication on this queue
+    group, tick = word("meter"), word("tick")
+    kata.send_in_group(sqs, url, group, [tick, tick])
+    kata.send_in_group(sqs, url, group, [tick])
+    expect_equal(bodies(drain(sqs, url, 3)), [tick] * 3,
+                 zh="呼叫兩次（同一個群組、同樣的內容）送出的三則都要送達：每則的 MessageDeduplicationId 在 5 分鐘內都不能重複"
+                    "（不要用位置或內容做 id）",
+                 en="all three messages of two calls (same group, same body) should arrive: no MessageDeduplicationId "
+                    "may repeat within 5 minutes (do not make it from the position or the body)")
+
+
 def test_receive_one_takes_a_single_message_with_its_group(sqs, kata, make_queue):
     url = make_queue("orders", fifo=True, ContentBasedDeduplication=True)
     sent = {word("group"): word("body") for _ in range(3)}
     for group, body in sent.items():
         sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group)
-    message = kata.receive_one(sqs, url)
+    with SentRequests(sqs) as requests:
+        message = kata.receive_one(sqs, url, 2)
+    expect_equal([(c.get("MaxNumberOfMessages", 1), c.get("WaitTimeSeconds")) for c in requests["ReceiveMessage"]],
+                 [(1, 2)], zh="receive_one 應該呼叫一次 ReceiveMessage：MaxNumberOfMessages=1、WaitTimeSeconds=wait_seconds"
+                              "（這裡是 2）",
+                 en="receive_one should call ReceiveMessage once with MaxNumberOfMessages=1 and "
+                    "WaitTimeSeconds=wait_seconds (2 here)")
     expect(isinstance(message, dict) and (message.get("group"), message.get("body")) in sent.items(),
            zh="應該回傳 {'body', 'group', 'receipt_handle'}，group 是訊息的 MessageGroupId",
            en="should return {'body', 'group', 'receipt_handle'}, with the message's MessageGroupId as group",
@@ -156,13 +207,16 @@ def test_send_once_delivers_a_deduplication_id_only_once(sqs, kata, make_queue):
     url = make_queue("invoices", fifo=True)
     first, retry, other = word("first"), word("retry"), word("other")
     dedup_id, other_id = word("order"), word("order")
-    message_id = kata.send_once(sqs, url, "g", first, dedup_id)
-    kata.send_once(sqs, url, "g", retry, dedup_id)  # same id, different body: still a duplicate
-    kata.send_once(sqs, url, "g", other, other_id)
+    group = word("customer")
+    message_id = kata.send_once(sqs, url, group, first, dedup_id)
+    kata.send_once(sqs, url, group, retry, dedup_id)  # same id, different body: still a duplicate
+    kata.send_once(sqs, url, group, other, other_id)
     got = drain(sqs, url, 2)
     expect_equal(bodies(got), [first, other],
                  zh="同一個 MessageDeduplicationId 在 5 分鐘內只會送達一次（不管內容）",
                  en="one MessageDeduplicationId is delivered only once within 5 minutes, whatever the body")
+    expect_equal([m.get("Attributes", {}).get("MessageGroupId") for m in got], [group, group],
+                 zh="訊息應該屬於傳進來的 group_id", en="the messages should be in the group_id you were given")
     expect_equal(message_id, got[0]["MessageId"], zh="應該回傳 SQS 給的 MessageId",
                  en="should return the MessageId SQS assigned")
     expect(not short_poll(sqs, url, wait=0), zh="重複的那一則不該再出現", en="the duplicate should never show up")
