@@ -51,3 +51,18 @@ def test_the_messages_have_a_zh_tw_version():
         assert "botocore 在送出請求之前就拒絕了參數" in learner._explain(CALL, error, WHERE)
     finally:
         messages.set_language("en")
+
+
+def test_sys_exit_in_learner_code_ends_only_that_test_with_one_message():
+    import pytest
+
+    def leaves() -> None:
+        import sys
+
+        sys.exit(3)
+
+    function = learner.LearnerFunction(leaves, "exercises/01_course_mission.py")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        function()
+    assert "leaves() called sys.exit(3), which would end the whole program" in str(failed.value)
+    assert "Traceback" not in str(failed.value)

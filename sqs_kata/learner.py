@@ -175,6 +175,9 @@ class LearnerFunction:
         except Exception as error:  # noqa: BLE001 -- turned into one learner message below
             where = _where(error, Path(self._function.__code__.co_filename))
             message = _explain(call, error, where)
+        except SystemExit as error:  # sys.exit() in an exercise would end the whole grade: it ends this test
+            where = _where(error, Path(self._function.__code__.co_filename))
+            message = messages.learner_exited(call, error.code, where)
         finally:
             in_call = False
         # Failing outside the except block keeps pytest from printing the learner's exception chain.

@@ -86,6 +86,16 @@ def learner_raised(call: str, error: str, where: str) -> str:
     )
 
 
+def learner_exited(call: str, code: object, where: str) -> str:
+    return say(
+        f"{call} 呼叫了 sys.exit({code!r})，想結束整個程式\n  位置：{where}\n  "
+        "練習的函式不該結束程式：請回傳結果（或照說明讓錯誤往外丟）。",
+        f"{call} called sys.exit({code!r}), which would end the whole program\n  at: {where}\n  "
+        "An exercise function should not end the program: return the result (or let the error through as its "
+        "docstring says).",
+    )
+
+
 def parameters_refused(call: str, report: str, where: str) -> str:
     return say(
         f"{call}：botocore 在送出請求之前就拒絕了參數（ParamValidationError），請求根本沒有送到 SQS：\n"
