@@ -89,6 +89,9 @@ FAULTS = {
     "ServiceUnavailable": Fault("ServiceUnavailable", 503, False, "Service is unavailable. Try again later."),
     "KmsThrottled": Fault(QUERY_PREFIX + "KmsThrottled", 400, True, "The request was denied due to throttling.",
                           "KmsThrottled"),
+    # ElasticMQ never refuses a second purge within 60 s; SQS does.
+    "PurgeQueueInProgress": Fault(QUERY_PREFIX + "PurgeQueueInProgress", 400, True, "Only one PurgeQueue operation "
+                                  "on a queue is allowed every 60 seconds.", "PurgeQueueInProgress"),
 }
 
 
@@ -268,12 +271,10 @@ class Layer:
             state["response"] = _ok({})
 
     def _shape_receive(self, params: dict[str, Any], state: dict[str, Any]) -> None:
-        """Short polls that sample too few servers; fewer messages than asked. Standard queues only."""
+        """Short polls that sample too few servers (standard queues); fewer messages than asked (any queue)."""
         url = str(params.get("QueueUrl", ""))
-        if url.endswith(".fifo"):
-            return
         wait = params.get("WaitTimeSeconds", self._queue_wait.get(url, 0))
-        if wait == 0:
+        if wait == 0 and not url.endswith(".fifo"):
             self._short_polls += 1
             # The first short poll of a test always samples servers that hold nothing; later ones, half of them.
             if self._short_polls == 1 or self._rng.random() < 0.5:
