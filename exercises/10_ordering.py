@@ -2,6 +2,8 @@
 restore it itself; a FIFO queue keeps the order of the messages within each message group.
 
 Stamp a sequence number on every message and sort by it on a standard queue; on a FIFO queue simply read in order.
+A standard queue also delivers AT LEAST once: the same message can arrive twice, so a consumer that must act once
+per message remembers which MessageIds it has handled (consume_once).
 AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues.html
      https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html
 """
@@ -28,8 +30,9 @@ def receive_in_order(sqs: Any, queue_url: str, count: int, wait_seconds: int = 1
     """Consume `count` messages from a STANDARD queue and return their bodies sorted by their `Seq` attribute.
 
     A standard queue may deliver in any order, so collect first, then sort by Seq as a number (10 comes after 9).
-    Receive (up to 10 at a time, long-polling up to `wait_seconds`, asking for the `Seq` attribute) until you
-    have `count` messages or a receive comes back empty, and delete every message you received.
+    Receive (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10, asking for the `Seq`
+    attribute) until you have `count` messages or a receive comes back empty (a receive may return fewer than
+    10 while more wait: only an empty one means "no more"), and delete every message you received.
     """
     # TODO: your code here
     raise NotImplementedError("receive_in_order is not implemented yet")
@@ -39,11 +42,27 @@ def receive_fifo(sqs: Any, queue_url: str, count: int, wait_seconds: int = 1) ->
     """Consume `count` messages from a FIFO queue and return their bodies in the order they arrived: no sorting.
 
     Within a message group SQS already delivers in sending order. It also holds a group back while one of its
-    messages is in flight, so delete each batch you received before asking for more. Stop early when a receive
-    (long-polling up to `wait_seconds`) comes back empty.
+    messages is in flight, so delete each batch you received before asking for more. Receive (long-poll with
+    WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10) until you have `count` messages; stop early when a
+    receive comes back empty.
     """
     # TODO: your code here
     raise NotImplementedError("receive_fifo is not implemented yet")
+
+
+def consume_once(sqs: Any, queue_url: str, handle: Any, done: set[str], wait_seconds: int = 1) -> int:
+    """Handle every message of a STANDARD queue once, although SQS may deliver it more than once.
+
+    A standard queue delivers at least once: the same message (same MessageId) can arrive again, even after you
+    deleted it. `done` is the set of MessageIds already handled (the caller keeps it across runs, like a table in
+    a database). Receive (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10) until a receive
+    comes back empty; for each message whose MessageId is not in `done`, call handle(body) and THEN add its
+    MessageId to `done` (if handle dies, the message must be handled again next run). Delete every message you
+    receive once it is handled or found in `done`, repeats included. Two different messages may carry the same
+    body: tell them apart by MessageId, never by body. Return how many times handle was called.
+    """
+    # TODO: your code here
+    raise NotImplementedError("consume_once is not implemented yet")
 
 
 def keeps_order(sqs: Any, queue_url: str) -> bool:

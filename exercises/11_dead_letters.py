@@ -35,7 +35,9 @@ def attach_dead_letter_queue(sqs: Any, source_url: str, dlq_url: str, max_receiv
 def dead_letter_sources(sqs: Any, dlq_url: str) -> list[str]:
     """Return the URLs of every queue whose redrive policy sends its failures to this DLQ, sorted.
 
-    ListDeadLetterSourceQueues answers in pages; read them all. A queue nobody uses as a DLQ gives [].
+    ListDeadLetterSourceQueues answers in pages, and gives a NextToken only when the request carries MaxResults
+    (1 to 1000): pass MaxResults on every request and follow NextToken to the last page. A queue nobody uses as a
+    DLQ gives [].
     """
     # TODO: your code here
     raise NotImplementedError("dead_letter_sources is not implemented yet")
@@ -44,9 +46,10 @@ def dead_letter_sources(sqs: Any, dlq_url: str) -> list[str]:
 def redrive_by_hand(sqs: Any, dlq_url: str, target_url: str, wait_seconds: int = 1) -> int:
     """Move every message from the DLQ to `target_url` yourself; return how many you moved.
 
-    For each message: send its body and message attributes to the target, then delete it from the DLQ
-    (send first, so a crash in between duplicates a message instead of losing it). Receive up to 10 at a
-    time, long-polling up to `wait_seconds`, until a receive comes back empty.
+    For each message: send its body and message attributes (all of them, custom types included) to the target,
+    then delete it from the DLQ (send first, so a crash in between duplicates a message instead of losing it; a
+    message whose send SQS refused must stay in the DLQ: letting that error reach the caller is fine). Receive
+    (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10) until a receive comes back empty.
     """
     # TODO: your code here
     raise NotImplementedError("redrive_by_hand is not implemented yet")
@@ -67,6 +70,7 @@ def start_redrive(sqs: Any, dlq_url: str, destination_url: str | None = None,
 def redrive_statuses(sqs: Any, dlq_url: str) -> list[str]:
     """Return the Status of each message move task of this DLQ, as ListMessageMoveTasks lists them (newest first).
 
+    SQS lists only the newest task unless the request asks for more with MaxResults (at most 10): ask for 10.
     Statuses are RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED. A DLQ that was never redriven gives [].
     """
     # TODO: your code here

@@ -23,20 +23,25 @@ def send_safely(sqs: Any, queue_url: str, body: str) -> dict[str, Any]:
 
     Return {"ok": True, "message_id": <MessageId>} when sent, or {"ok": False, "error": <AWS error code>}
     when SQS refused (the code from error.response["Error"]["Code"]). An empty body is not sent at
-    all: return {"ok": False, "error": EMPTY_BODY_ERROR} without calling SQS.
+    all: return {"ok": False, "error": EMPTY_BODY_ERROR} without calling SQS. (A body of blanks is a valid
+    message, and SQS takes bodies up to 1 MiB.)
     """
     # TODO: check the body first; then catch botocore's ClientError around the SQS call
     raise NotImplementedError("send_safely is not implemented yet")
 
 
 def queue_exists(sqs: Any, name: str) -> bool:
-    """True when a queue called `name` exists, False when it does not (no exception either way)."""
+    """True when a queue called `name` exists, False when SQS says it does not (QueueDoesNotExist).
+
+    Any other error (access denied, throttling) is not an answer: let it reach the caller.
+    """
     # TODO: your code here
     raise NotImplementedError("queue_exists is not implemented yet")
 
 
 def receive_safely(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, Any]:
-    """Receive up to 10 messages (long-polling `wait_seconds`), never raising for an SQS refusal.
+    """Receive once (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10), never raising for an
+    SQS refusal.
 
     Return {"ok": True, "bodies": [<Body>, ...]} (possibly []), or {"ok": False, "error": <AWS error code>}.
     Do not delete what you receive.

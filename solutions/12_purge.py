@@ -16,9 +16,10 @@ PURGE_WINDOW_SECONDS = 60
 def purge(sqs: Any, queue_url: str) -> bool:
     """Delete every message in the queue (visible, in flight and delayed) with one PurgeQueue call.
 
-    Return True when the purge was accepted, False when SQS says a purge is already in progress
-    (sqs.exceptions.PurgeQueueInProgress). The queue itself is not deleted. Any other error (the queue
-    does not exist, say) is not yours to hide: let it reach the caller.
+    Return True when the purge was accepted (an empty queue too), False when SQS says a purge is already in
+    progress (sqs.exceptions.PurgeQueueInProgress; its error code may carry the AWS.SimpleQueueService. prefix).
+    The queue itself is not deleted. Any other error (the queue does not exist, access denied, throttling: boto3
+    has already retried what it could) is not an answer: let it reach the caller.
     """
     try:
         sqs.purge_queue(QueueUrl=queue_url)

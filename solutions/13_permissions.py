@@ -25,8 +25,8 @@ def grant(sqs: Any, queue_url: str, label: str, account_id: str, actions: list[s
 def revoke(sqs: Any, queue_url: str, label: str) -> str | None:
     """Remove the permission called `label` from the queue. Return None when it was removed.
 
-    When SQS refuses (there is no permission with that label, say), return its error code (such as
-    "InvalidParameterValue") instead of raising.
+    When SQS refuses, for whatever reason (no permission with that label, access denied, throttling), return its
+    error code (error.response["Error"]["Code"], such as "InvalidParameterValue") instead of raising.
     """
     try:
         sqs.remove_permission(QueueUrl=queue_url, Label=label)
@@ -38,7 +38,9 @@ def revoke(sqs: Any, queue_url: str, label: str) -> str | None:
 def permission_labels(sqs: Any, queue_url: str) -> list[str]:
     """Return the labels (statement Sids) in the queue's access policy, sorted; [] when it has no policy.
 
-    The `Policy` attribute is a JSON string: {"Version": ..., "Statement": [{"Sid": "<label>", ...}, ...]}.
+    The `Policy` attribute is a JSON string: {"Version": ..., "Statement": [{"Sid": "<label>", ...}, ...]}. A queue
+    without a policy has no Policy attribute at all; a policy may hold a single statement as an object instead of
+    a list; a statement without a Sid has no label.
     """
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Policy"]).get("Attributes", {})
     if not attributes.get("Policy"):

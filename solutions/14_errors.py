@@ -23,7 +23,8 @@ def send_safely(sqs: Any, queue_url: str, body: str) -> dict[str, Any]:
 
     Return {"ok": True, "message_id": <MessageId>} when sent, or {"ok": False, "error": <AWS error code>}
     when SQS refused (the code from error.response["Error"]["Code"]). An empty body is not sent at
-    all: return {"ok": False, "error": EMPTY_BODY_ERROR} without calling SQS.
+    all: return {"ok": False, "error": EMPTY_BODY_ERROR} without calling SQS. (A body of blanks is a valid
+    message, and SQS takes bodies up to 1 MiB.)
     """
     if not body:
         return {"ok": False, "error": EMPTY_BODY_ERROR}
@@ -35,7 +36,10 @@ def send_safely(sqs: Any, queue_url: str, body: str) -> dict[str, Any]:
 
 
 def queue_exists(sqs: Any, name: str) -> bool:
-    """True when a queue called `name` exists, False when it does not (no exception either way)."""
+    """True when a queue called `name` exists, False when SQS says it does not (QueueDoesNotExist).
+
+    Any other error (access denied, throttling) is not an answer: let it reach the caller.
+    """
     try:
         sqs.get_queue_url(QueueName=name)
     except sqs.exceptions.QueueDoesNotExist:
@@ -44,7 +48,8 @@ def queue_exists(sqs: Any, name: str) -> bool:
 
 
 def receive_safely(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, Any]:
-    """Receive up to 10 messages (long-polling `wait_seconds`), never raising for an SQS refusal.
+    """Receive once (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10), never raising for an
+    SQS refusal.
 
     Return {"ok": True, "bodies": [<Body>, ...]} (possibly []), or {"ok": False, "error": <AWS error code>}.
     Do not delete what you receive.

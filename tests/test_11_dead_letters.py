@@ -6,13 +6,18 @@ queues whose policy it saw at creation; SQS also accepts a policy set later, whi
 """
 
 import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from sqs_kata.backends import MESSAGE_MOVE_TASKS
 from sqs_kata.checks import expect, expect_equal, fail
-from sqs_kata.observe import attribute, bodies, counts, receive_all, short_poll, word
+from sqs_kata.observe import (SentRequests, attribute, bodies, counts, error_code, receive_all, short_poll,
+                               word)
 
 
 def arn(sqs: Any, url: str) -> str:
@@ -38,7 +43,84 @@ def peek(sqs: Any, url: str, n: int) -> list[str]:
 
 
 def move_tasks(sqs: Any, dlq_url: str) -> list[dict[str, Any]]:
-    return sqs.list_message_move_tasks(SourceArn=arn(sqs, dlq_url)).get("Results", [])
+    return sqs.list_message_move_tasks(SourceArn=arn(sqs, dlq_url), MaxResults=10).get("Results", [])
+
+
+_ASKED = "test_11.asked"  # where the helpers below keep a request's parameters (botocore's per-call context)
+
+
+def _keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    context[_ASKED] = dict(params)
+
+
+@contextmanager
+def pages_of(sqs: Any, size: int) -> Iterator[None]:
+    """ListDeadLetterSourceQueues answered in pages of at most `size` URLs, with a NextToken, as SQS pages it.
+
+    SQS returns at most MaxResults URLs a page (and a NextToken only when MaxResults was given); moto and
+    ElasticMQ ignore MaxResults and return everything at once. Where the server did not page, this cuts its
+    answer into pages (tokens of its own); a server that pages itself is left alone.
+    """
+    action = "ListDeadLetterSourceQueues"
+    mark = "kata-page-"
+
+    def cut(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        asked = context.get(_ASKED, {})
+        token = asked.get("NextToken")
+        if ("MaxResults" not in asked or "queueUrls" not in parsed or parsed.get("NextToken")
+                or (token is not None and not str(token).startswith(mark))):
+            return
+        start = int(str(token)[len(mark):]) if token else 0
+        end = start + min(int(asked["MaxResults"]), size)
+        urls = sorted(parsed["queueUrls"])
+        parsed["queueUrls"] = urls[start:end]
+        if end < len(urls):
+            parsed["NextToken"] = f"{mark}{end}"
+
+    # On the action's own events: they run before the realism layer's (which would reorder the page).
+    sqs.meta.events.register(f"provide-client-params.sqs.{action}", _keep_params)
+    sqs.meta.events.register(f"after-call.sqs.{action}", cut)
+    try:
+        yield
+    finally:
+        sqs.meta.events.unregister(f"provide-client-params.sqs.{action}", _keep_params)
+        sqs.meta.events.unregister(f"after-call.sqs.{action}", cut)
+
+
+@contextmanager
+def listed_move_tasks(sqs: Any, source_arn: str, statuses: list[str]) -> Iterator[list[dict[str, Any]]]:
+    """The grader answers ListMessageMoveTasks for `source_arn` itself, as SQS documents it.
+
+    (moto has no move tasks.) SQS lists a source's tasks newest first, and at most MaxResults of them: 1 when
+    the request does not say, 10 at most. Yields the parameters of every ListMessageMoveTasks request.
+    """
+    asked: list[dict[str, Any]] = []
+    tasks = [{"TaskHandle": secrets.token_hex(16), "Status": status, "SourceArn": source_arn,
+              "ApproximateNumberOfMessagesMoved": 1, "StartedTimestamp": 1_700_000_000_000 - 60_000 * i,
+              **({"FailureReason": "AWS.SimpleQueueService.NonExistentQueue"} if status == "FAILED" else {})}
+             for i, status in enumerate(statuses)]
+
+    def answer(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        params = context.get(_ASKED, {})
+        asked.append(params)
+        limit = params.get("MaxResults", 1)
+        found = tasks if params.get("SourceArn") == source_arn else []
+        meta = {"RequestId": secrets.token_hex(16), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+        return (AWSResponse("https://sqs.invalid/", 200, {}, None),
+                {"Results": [dict(t) for t in found[:limit]], "ResponseMetadata": meta})
+
+    sqs.meta.events.register("provide-client-params.sqs.ListMessageMoveTasks", _keep_params)
+    sqs.meta.events.register("before-call.sqs.ListMessageMoveTasks", answer)
+    try:
+        yield asked
+    finally:
+        sqs.meta.events.unregister("provide-client-params.sqs.ListMessageMoveTasks", _keep_params)
+        sqs.meta.events.unregister("before-call.sqs.ListMessageMoveTasks", answer)
+
+
+def attributes_of(message: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {name: (value.get("DataType"), value.get("StringValue", value.get("BinaryValue")))
+            for name, value in message.get("MessageAttributes", {}).items()}
 
 
 def test_queue_arn_is_the_queues_own_arn(sqs, kata, make_queue):
@@ -96,20 +178,106 @@ def test_dead_letter_sources_lists_every_source_queue(sqs, kata, make_queue):
 
 
 def test_redrive_by_hand_moves_every_message_back(sqs, kata, make_queue, clock):
+    """Message attributes: custom types (Number.kg, Binary.png, String.x) are part of the message."""
     dlq, target = make_queue("dlq", VisibilityTimeout=2), make_queue("orders")
     failed = {word("order"): word("why") for _ in range(12)}  # more than one receive can return
+    custom = {"Weight": {"DataType": "Number.kg", "StringValue": "12.5"},
+              "Photo": {"DataType": "Binary.png", "BinaryValue": secrets.token_bytes(8)},
+              "Note": {"DataType": "String.utf8", "StringValue": word("note")}}
+    special = sorted(failed)[:2]
     for body, reason in failed.items():
+        extra = custom if body in special else {}
         sqs.send_message(QueueUrl=dlq, MessageBody=body,
-                         MessageAttributes={"Reason": {"DataType": "String", "StringValue": reason}})
+                         MessageAttributes={"Reason": {"DataType": "String", "StringValue": reason}, **extra})
     moved = kata.redrive_by_hand(sqs, dlq, target)
     got = receive_all(sqs, target, expect=12)
     seen = {m["Body"]: m.get("MessageAttributes", {}).get("Reason", {}).get("StringValue") for m in got}
     expect_equal(seen, failed, zh="12 則訊息都應該連同 Reason 訊息屬性送到目標佇列",
                  en="all 12 messages should reach the target queue, each with its Reason message attribute")
+    wanted = attributes_of({"MessageAttributes": custom})
+    kept = {m["Body"]: {k: v for k, v in attributes_of(m).items() if k != "Reason"}
+            for m in got if m["Body"] in special}
+    expect_equal(kept, {body: wanted for body in special},
+                 zh="自訂型別的訊息屬性（Number.kg、Binary.png、String.utf8）也要原樣帶過去：接收時要求 All",
+                 en="message attributes of custom types (Number.kg, Binary.png, String.utf8) should move too, "
+                    "unchanged: ask for All of them when receiving")
     expect_equal(moved, 12, zh="應該回傳搬移的訊息數", en="should return how many messages were moved")
     clock.advance(2.5)  # past the DLQ's visibility timeout: a message that was not deleted is back by now
     expect_equal(bodies(receive_all(sqs, dlq, wait=1)), [], zh="搬完後要從死信佇列刪除，不該再出現",
                  en="moved messages should be deleted from the DLQ, so none comes back")
+
+
+def test_dead_letter_sources_reads_every_page(sqs, kata, make_queue):
+    """ListDeadLetterSourceQueues: "You must set MaxResults to receive a value for NextToken in the response"."""
+    dlq = make_queue("dlq")
+    sources = sorted(source_of(sqs, make_queue, name, dlq) for name in ("zeta", "alpha", "mid"))
+    with pages_of(sqs, 2), SentRequests(sqs) as sent:
+        found = kata.dead_letter_sources(sqs, dlq)
+    asked = sent["ListDeadLetterSourceQueues"]
+    expect(bool(asked) and all("MaxResults" in p for p in asked),
+           zh="每個 ListDeadLetterSourceQueues 請求都要帶 MaxResults：沒有它 SQS 不給 NextToken，超過一頁的就讀不到",
+           en="every ListDeadLetterSourceQueues request should carry MaxResults: without it SQS gives no "
+              "NextToken, and whatever is past the first page is never read",
+           expected="MaxResults in every request", seen=asked)
+    expect_equal(found, sources, zh="這裡 SQS 一頁只給 2 個：要跟著 NextToken 讀完每一頁，再排序",
+                 en="here SQS answers 2 URLs a page: follow NextToken through every page, then sort")
+
+
+def test_redrive_by_hand_keeps_a_message_whose_send_failed(sqs, kata, make_queue, faults):
+    """CommonErrors: InternalError (500) can answer any call; a message is only safe to delete once it was sent.
+
+    (Also: ReceiveMessage long-polls with the wait the caller gave, for up to 10 messages.)
+    """
+    dlq, target = make_queue("dlq", VisibilityTimeout=0), make_queue("orders")
+    failed = sorted(word("order") for _ in range(3))
+    for body in failed:
+        sqs.send_message(QueueUrl=dlq, MessageBody=body)
+    faults.next("SendMessage", "InternalError")
+    faults.entry("SendMessageBatch", 0, "InternalError")  # the same failure for a solution that sends in batches
+    with SentRequests(sqs) as sent:
+        error = kata.redrive_by_hand.raised(sqs, dlq, target, wait_seconds=2)
+    asked = sorted({(p.get("WaitTimeSeconds"), p.get("MaxNumberOfMessages")) for p in sent["ReceiveMessage"]},
+                   key=repr)
+    expect(asked == [(2, 10)], zh="每次 ReceiveMessage 都要用 WaitTimeSeconds=2（傳入的 wait_seconds）和 "
+           "MaxNumberOfMessages=10 長輪詢", en="every ReceiveMessage should long-poll with WaitTimeSeconds=2 (the "
+           "wait_seconds passed in) and MaxNumberOfMessages=10", expected=[(2, 10)], seen=asked)
+    expect(error is None or error_code(error.response["Error"].get("Code")) == "InternalError",
+           zh="只有 SQS 的 InternalError 可以傳給呼叫者", en="only SQS's InternalError may reach the caller",
+           expected="InternalError raised, or a normal return", seen=repr(error))
+    moved = bodies(receive_all(sqs, target, expect=3))
+    left = bodies(receive_all(sqs, dlq, expect=3 - len(set(moved) & set(failed))))
+    lost = sorted(set(failed) - set(moved) - set(left))
+    expect(not lost, zh="傳送失敗的訊息不能從死信佇列刪除（先送成功，才刪除）：不然它就永遠不見了",
+           en="a message whose send failed must not be deleted from the DLQ (delete only after the send "
+              "succeeded): otherwise it is lost for good", expected="every message in the target or still in the DLQ",
+           seen=f"lost: {lost}")
+
+
+def test_redrive_statuses_lists_every_task_not_just_the_newest(sqs, kata, make_queue):
+    """ListMessageMoveTasks: MaxResults "default is 1, which provides the most recent message movement task"; max 10."""
+    dlq = make_queue("dlq")
+    statuses = ["CANCELLING", "COMPLETED", "FAILED", "COMPLETED", "CANCELLED", "COMPLETED", "COMPLETED"]
+    with listed_move_tasks(sqs, arn(sqs, dlq), statuses) as asked:
+        got = kata.redrive_statuses(sqs, dlq)
+    expect_equal(got, statuses, zh="應該回傳每個搬移任務的狀態（新的在前）：沒有 MaxResults 時 SQS 只列出最新的一個，要用 "
+                 "MaxResults=10", en="should return every move task's status, newest first: without MaxResults SQS "
+                 "lists only the newest one, so ask with MaxResults=10")
+    expect(len(asked) == 1, zh="一次 ListMessageMoveTasks 就夠了", en="one ListMessageMoveTasks call is enough",
+           expected=1, seen=len(asked))
+
+
+def test_cancel_redrive_returns_false_when_sqs_refuses(sqs, kata, sqs_backend, faults):
+    """CancelMessageMoveTask: any refusal (AccessDenied; ResourceNotFoundException, unknown handle) means False."""
+    faults.next("CancelMessageMoveTask", "AccessDenied")
+    answer = kata.cancel_redrive(sqs, secrets.token_hex(16))
+    expect(answer is False, zh="SQS 拒絕取消（這裡是 AccessDenied）時應該回傳 False，不要拋出例外",
+           en="when SQS refuses the cancel (here: AccessDenied), return False, do not raise", expected=False,
+           seen=answer)
+    if sqs_backend.lacking(MESSAGE_MOVE_TASKS) is None:
+        answer = kata.cancel_redrive(sqs, secrets.token_hex(16))
+        expect(answer is False, zh="不存在的 TaskHandle：SQS 會拒絕（ResourceNotFoundException），應該回傳 False",
+               en="an unknown TaskHandle is refused (ResourceNotFoundException): return False", expected=False,
+               seen=answer)
 
 
 @pytest.mark.needs(MESSAGE_MOVE_TASKS)
@@ -156,14 +324,16 @@ def test_redrive_statuses_lists_the_dlqs_move_tasks(sqs, kata, make_queue):
     source_of(sqs, make_queue, "orders", dlq)
     expect_equal(kata.redrive_statuses(sqs, dlq), [], zh="還沒有搬移任務時應該回傳 []",
                  en="before any move task the list should be []")
-    sqs.send_message(QueueUrl=dlq, MessageBody=word("order"))
-    sqs.start_message_move_task(SourceArn=arn(sqs, dlq), DestinationArn=arn(sqs, elsewhere))
-    receive_all(sqs, elsewhere, expect=1, wait=2)
+    for _ in range(2):  # two tasks, one after the other: SQS lists only the newest unless asked for more
+        sqs.send_message(QueueUrl=dlq, MessageBody=word("order"))
+        sqs.start_message_move_task(SourceArn=arn(sqs, dlq), DestinationArn=arn(sqs, elsewhere))
+        receive_all(sqs, elsewhere, expect=1, wait=2)
     statuses = kata.redrive_statuses(sqs, dlq)
-    expect(isinstance(statuses, list) and len(statuses) == 1 and statuses[0] in {"RUNNING", "COMPLETED"},
-           zh="應該列出這個死信佇列唯一的搬移任務狀態（ListMessageMoveTasks 的 Status）",
-           en="should list the status of the DLQ's one move task (Status from ListMessageMoveTasks)",
-           expected="['COMPLETED'] (or ['RUNNING'] for a moment)", seen=statuses)
+    expect(isinstance(statuses, list) and len(statuses) == 2 and statuses[0] in {"RUNNING", "COMPLETED"}
+           and statuses[1] == "COMPLETED",
+           zh="應該列出這個死信佇列兩個搬移任務的狀態（ListMessageMoveTasks 的 Status，要帶 MaxResults）",
+           en="should list the status of both of the DLQ's move tasks (Status from ListMessageMoveTasks, with "
+              "MaxResults)", expected="['COMPLETED', 'COMPLETED'] (or RUNNING first for a moment)", seen=statuses)
 
 
 @pytest.mark.needs(MESSAGE_MOVE_TASKS)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import (SentRequests, attribute, bodies, counts, eventually, missing_queue_url, queue_url,
-                               receive_all)
+from sqs_kata.observe import (SentRequests, attribute, bodies, counts, error_code, eventually, missing_queue_url,
+                               queue_url, receive_all)
 
 # Real SQS may take a moment to finish a purge (up to 60 s, usually far less); moto and ElasticMQ
 # are done at once. So the checks wait for an empty queue with `eventually`.
@@ -89,3 +89,31 @@ def test_purge_lets_any_other_error_reach_the_caller(sqs, kata, make_queue, queu
               "the caller, not be swallowed", expected="QueueDoesNotExist raised",
            seen=type(error).__name__ if error else "no error (the function returned)")
 
+
+
+def test_purge_empties_a_queue_whose_messages_are_all_in_flight_or_delayed(sqs, kata, make_queue, clock):
+    """PurgeQueue deletes in-flight and delayed messages too; ApproximateNumberOfMessages counts only visible ones."""
+    url = make_queue()
+    sqs.send_message(QueueUrl=url, MessageBody="flying")
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1, VisibilityTimeout=30)
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=30)
+    purged = kata.purge(sqs, url)
+    expect_equal(purged, True, zh="清空應該回傳 True", en="the purge should return True")
+    expect(eventually(lambda: counts(sqs, url) == EMPTY, clock),
+           zh="沒有「看得到」的訊息不代表佇列是空的：處理中和延遲中的訊息也要清掉（直接呼叫 PurgeQueue）",
+           en="no visible message does not mean an empty queue: in-flight and delayed messages must go too (just "
+              "call PurgeQueue)", expected=EMPTY, seen=counts(sqs, url))
+
+
+def test_purge_lets_access_denied_and_throttling_reach_the_caller(sqs, kata, make_queue, faults):
+    """CommonErrors: AccessDenied and throttling are not PurgeQueueInProgress; boto3 already retried what it could."""
+    url = make_queue()
+    for code in ("AccessDenied", "RequestThrottled"):
+        faults.next("PurgeQueue", code)
+        error = kata.purge.raised(sqs, url)
+        seen = error_code(error.response["Error"].get("Code")) if error is not None else None
+        expect(seen == code,
+               zh=f"只有 PurgeQueueInProgress 才回傳 False；其他錯誤（這裡是 {code}）要讓呼叫者看到，不要吞掉",
+               en=f"only PurgeQueueInProgress means False; any other error (here: {code}) must reach the caller, "
+                  "not be swallowed", expected=f"{code} raised",
+               seen=repr(error) if error is not None else "no error (the function returned)")

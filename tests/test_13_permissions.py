@@ -13,7 +13,7 @@ import pytest
 
 from sqs_kata.backends import QUEUE_POLICY
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import SentRequests, attribute, word
+from sqs_kata.observe import SentRequests, attribute, error_code, word
 
 ACTIONS = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes"]
 
@@ -63,12 +63,15 @@ def test_grant_and_revoke_reach_sqs_with_the_label_account_and_actions(sqs, kata
 
 @pytest.mark.needs(QUEUE_POLICY)
 def test_grant_adds_a_policy_statement_named_by_the_label(sqs, kata, make_queue):
+    """AddPermission: one statement per label, holding every action given; a second label adds a second one."""
     url = make_queue()
-    account, label, actions = owner_account(sqs, url), word("partner"), random.sample(ACTIONS, 2)
+    account, label, actions = owner_account(sqs, url), word("partner"), random.sample(ACTIONS, 3)
+    other = word("auditor")
+    kata.grant(sqs, url, other, account, ["GetQueueAttributes"])
     kata.grant(sqs, url, label, account, actions)
     found = statements(sqs, url)
-    expect_equal(sorted(found), [label], zh="佇列的 Policy 應該有一條 Sid 等於 label 的陳述",
-                 en="the queue's Policy should hold one statement whose Sid is the label")
+    expect_equal(sorted(found), sorted([label, other]), zh="每個 label 各一條陳述（Sid 等於 label），先前的要留著",
+                 en="the queue's Policy should hold one statement per label (its Sid), the earlier one kept")
     statement = found[label]
     expect(account in json.dumps(statement.get("Principal")), zh=f"這條陳述的 Principal 應該是帳號 {account}",
            en=f"the statement's Principal should be account {account}", seen=statement.get("Principal"))
@@ -119,3 +122,47 @@ def test_permission_labels_lists_every_label(sqs, kata, make_queue):
         sqs.add_permission(QueueUrl=url, Label=label, AWSAccountIds=[account], Actions=["ReceiveMessage"])
     expect_equal(kata.permission_labels(sqs, url), labels,
                  zh="應該回傳 Policy 裡每條陳述的 Sid（排序）", en="should return the Sid of every statement in the Policy, sorted")
+
+
+def test_revoke_returns_the_code_of_any_refusal(sqs, kata, make_queue, faults):
+    """CommonErrors: any call can be refused with AccessDenied or throttled; revoke reports every refusal's code."""
+    url = make_queue()
+    for code in ("AccessDenied", "ThrottlingException"):
+        faults.next("RemovePermission", code)
+        result = kata.revoke(sqs, url, word("partner"))
+        expect(isinstance(result, str) and error_code(result) == code,
+               zh=f"SQS 因為任何原因拒絕（這裡是 {code}）都要回傳它的錯誤碼，不要拋出例外",
+               en=f"whatever SQS refuses with (here: {code}), return its error code, do not raise",
+               expected=code, seen=result)
+
+
+def test_permission_labels_without_a_policy_is_empty(sqs, kata, make_queue):
+    """GetQueueAttributes: an attribute the queue does not have is left out (and an empty Attributes map with it)."""
+    url = make_queue()
+    expect_equal(kata.permission_labels(sqs, url), [], zh="沒有 Policy 屬性的佇列應該回傳 []（回應裡可能連 Attributes 都沒有）",
+                 en="a queue without a Policy attribute should give [] (the response may have no Attributes at all)")
+
+
+@pytest.mark.needs(QUEUE_POLICY)
+def test_permission_labels_reads_any_valid_policy(sqs, kata, make_queue):
+    """IAM policy grammar: Statement is one statement object or a list of them; Sid is optional."""
+    url = make_queue()
+    account, queue = owner_account(sqs, url), attribute(sqs, url, "QueueArn")
+
+    def statement(sid: str | None) -> dict[str, Any]:
+        found = {"Effect": "Allow", "Principal": {"AWS": account}, "Action": "SQS:SendMessage", "Resource": queue}
+        return {"Sid": sid, **found} if sid else found
+
+    only = word("only")
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(
+        {"Version": "2012-10-17", "Statement": statement(only)})})
+    expect_equal(kata.permission_labels(sqs, url), [only],
+                 zh="Statement 可以是一個物件（不是清單）：也要讀出它的 Sid",
+                 en="Statement may be a single object instead of a list: read its Sid too")
+    labels = [word("zulu"), word("alpha"), word("mike")]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement(labels[0]), statement(None), statement(labels[1]),
+                                                statement(labels[2])]})})
+    expect_equal(kata.permission_labels(sqs, url), sorted(labels),
+                 zh="應該回傳每個 Sid（排序）；沒有 Sid 的陳述沒有 label，不要列進來",
+                 en="should return every Sid, sorted; a statement without a Sid has no label: leave it out")
