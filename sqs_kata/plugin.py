@@ -241,6 +241,8 @@ def crash() -> Crash:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
     """A failing test's message ends with what the realism layer did in it (seed included)."""
     report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(LearnerTimeout):
+        report.longrepr = str(call.excinfo.value)  # the message is the whole story: no traceback
     layer = item.stash.get(_LAYER, None)
     if report.when == "call" and report.failed and layer is not None:
         notes = layer.report()
@@ -314,6 +316,11 @@ def _learner_context(request: pytest.FixtureRequest) -> Iterator[None]:
     checks.current_exercise = checks.current_file = None
 
 
+class LearnerTimeout(BaseException):
+    """The per-test time limit. Not an Exception (nor pytest's Failed): neither the learner's `except Exception`
+    nor Hypothesis, which replays a failing example to shrink it, may catch it and run the endless call again."""
+
+
 # pytest-timeout sets the per-test limit (ini `timeout`, --timeout, @pytest.mark.timeout); the kata
 # replaces its stack dump with a message a learner can act on.
 def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
@@ -322,7 +329,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
 
     def on_timeout(signum: int, frame: Any) -> None:
         __tracebackhide__ = True
-        pytest.fail(messages.timed_out(settings.timeout, learner.last_call), pytrace=False)
+        raise LearnerTimeout(messages.timed_out(settings.timeout, learner.last_call))
 
     signal.signal(signal.SIGALRM, on_timeout)
     signal.setitimer(signal.ITIMER_REAL, settings.timeout)

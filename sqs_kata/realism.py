@@ -375,10 +375,7 @@ class Layer:
             self._redeliver(parsed, params)
             messages = parsed.get("Messages", [])
         if len(messages) > 1:
-            order = list(messages)
-            while order == messages:
-                self._rng.shuffle(order)
-            parsed["Messages"] = order
+            parsed["Messages"] = self._reordered(messages)
             self._note("order", say("標準佇列的訊息沒有照傳送順序回來（標準佇列不保證順序）",
                                     "returned a standard queue's messages out of send order (standard queues "
                                     "promise no order)"))
@@ -412,14 +409,20 @@ class Layer:
         for key in ("Successful", "Failed", "QueueUrls", "queueUrls"):
             items = parsed.get(key)
             if isinstance(items, list) and len(items) > 1:
-                self._rng.shuffle(items)
+                parsed[key] = self._reordered(items)
                 self._note("list-order", say(f"{action} 回應裡 {key} 的順序和請求不同（SQS 不保證這個順序）",
                                              f"returned {action}'s {key} in another order (SQS promises none)"))
-        tags = parsed.get("Tags")
-        if isinstance(tags, dict) and len(tags) > 1:
-            keys = list(tags)
-            self._rng.shuffle(keys)
-            parsed["Tags"] = {k: tags[k] for k in keys}
+        for key in ("Tags", "Attributes"):  # maps: code that zips their values with the names asked for breaks
+            mapping = parsed.get(key)
+            if isinstance(mapping, dict) and len(mapping) > 1:
+                parsed[key] = {k: mapping[k] for k in self._reordered(list(mapping))}
+
+    def _reordered(self, items: list[Any]) -> list[Any]:
+        """`items` in another order (never the same one: a check must not pass by luck of the seed)."""
+        order = list(items)
+        while order == items and any(item != items[0] for item in items):
+            self._rng.shuffle(order)
+        return order
 
     def _disguise(self, real: str) -> str:
         """A receipt handle as SQS writes them: 'AQEB' and a few hundred base64 characters, + / = included."""
