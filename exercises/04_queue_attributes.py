@@ -27,7 +27,7 @@ def change_settings(sqs: Any, queue_url: str, *, visibility_timeout: int | None 
                     retention_seconds: int | None = None, delay_seconds: int | None = None) -> None:
     """Change the queue's VisibilityTimeout, MessageRetentionPeriod and/or DelaySeconds in one call.
 
-    Only the settings given (not None) change; leave the others as they are.
+    Only the settings given (not None; 0 is a setting too) change; leave the others as they are.
     """
     # TODO: send only the settings that are not None, all in one set_queue_attributes call
     raise NotImplementedError("change_settings is not implemented yet")
@@ -56,6 +56,9 @@ def remove_tags(sqs: Any, queue_url: str, keys: list[str]) -> None:
 
 
 def queue_tags(sqs: Any, queue_url: str) -> dict[str, str]:
-    """Return the queue's tags as a dict, {} when it has none (SQS then leaves the Tags key out)."""
+    """Return the queue's tags as a dict, {} when it has none (SQS then leaves the Tags key out).
+
+    Any error SQS answers with (access denied, throttling) reaches the caller: it does not mean "no tags".
+    """
     # TODO: your code here
     raise NotImplementedError("queue_tags is not implemented yet")

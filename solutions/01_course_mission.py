@@ -39,8 +39,9 @@ def send_with_authors(sqs: Any, queue_url: str, items: list[tuple[str, str]]) ->
 
 
 def receive_with_author(sqs: Any, queue_url: str, wait_seconds: int = 10) -> list[dict[str, Any]]:
-    """Receive up to 10 messages, long-polling for up to `wait_seconds`, asking for the `Author` attribute.
+    """Receive up to 10 messages, asking for the `Author` message attribute.
 
+    Long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10.
     Return one dict per message: {"body": ..., "author": ... or None, "receipt_handle": ...}.
     """
     response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
@@ -54,10 +55,18 @@ def receive_with_author(sqs: Any, queue_url: str, wait_seconds: int = 10) -> lis
 
 
 def greet(message: dict[str, Any]) -> str:
-    """Turn {"body": "world", "author": "Daniel1"} into "Hello, world! (Daniel1)"."""
+    """Turn {"body": "world", "author": "Daniel1"} into "Hello, world! (Daniel1)".
+
+    A message without an author ("author": None) gets no brackets: {"body": "world", "author": None} -> "Hello, world!".
+    """
+    if message["author"] is None:
+        return f"Hello, {message['body']}!"
     return f"Hello, {message['body']}! ({message['author']})"
 
 
 def delete(sqs: Any, queue_url: str, receipt_handle: str) -> None:
-    """Delete the received message identified by `receipt_handle`, so it is never delivered again."""
+    """Delete the received message identified by `receipt_handle`, so it is never delivered again.
+
+    Any error SQS answers with (an invalid receipt handle, access denied, throttling) reaches the caller.
+    """
     sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=receipt_handle)

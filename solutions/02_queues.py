@@ -20,8 +20,9 @@ def create_queue(sqs: Any, name: str, attributes: dict[str, Any] | None = None) 
     """Create a queue called `name` with the given attributes and return its URL.
 
     `attributes` holds Python values, e.g. {"VisibilityTimeout": 7, "FifoQueue": True}; SQS wants
-    every value as a string: numbers as "7", booleans as lowercase "true" / "false".
-    With no attributes, create the queue with SQS's defaults.
+    every value as a string: numbers as "7" (0 as "0"), booleans as lowercase "true" / "false",
+    strings (a RedrivePolicy's JSON, say) unchanged.
+    With no attributes (None or {}), create the queue with SQS's defaults.
     """
     as_text = {}
     for key, value in (attributes or {}).items():
@@ -33,7 +34,10 @@ def create_queue(sqs: Any, name: str, attributes: dict[str, Any] | None = None) 
 
 
 def find_queue_url(sqs: Any, name: str) -> str | None:
-    """Return the URL of the queue called `name`, or None when there is no such queue."""
+    """Return the URL of the queue called exactly `name`, or None when there is no such queue.
+
+    Any other error (access denied, throttling) reaches the caller.
+    """
     try:
         return sqs.get_queue_url(QueueName=name)["QueueUrl"]
     except sqs.exceptions.QueueDoesNotExist:
@@ -43,6 +47,7 @@ def find_queue_url(sqs: Any, name: str) -> str | None:
 def list_queue_names(sqs: Any, prefix: str, page_size: int = MAX_LIST_PAGE) -> list[str]:
     """Return the names (not URLs) of ALL queues whose name starts with `prefix`, sorted.
 
+    A name only has to START with `prefix`: "orders" and "orders-old" both match "orders".
     Ask for at most `page_size` URLs per ListQueues call (MaxResults) and follow NextToken until
     there is none, so no queue is missed. Return [] when no queue matches.
     """
@@ -60,7 +65,8 @@ def list_queue_names(sqs: Any, prefix: str, page_size: int = MAX_LIST_PAGE) -> l
 def delete_queue(sqs: Any, name: str) -> bool:
     """Delete the queue called `name` (and every message in it).
 
-    Return True when it was deleted, False when there was no such queue.
+    Return True when it was deleted, False when there was no such queue called exactly `name`.
+    Any other error (access denied, throttling) reaches the caller.
     """
     url = find_queue_url(sqs, name)
     if url is None:

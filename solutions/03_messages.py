@@ -39,11 +39,13 @@ def send_with_attributes(sqs: Any, queue_url: str, body: str, attributes: dict[s
 
 
 def receive_with_attributes(sqs: Any, queue_url: str, wait_seconds: int = 1) -> list[dict[str, Any]]:
-    """Receive up to 10 messages (long-polling `wait_seconds`) with ALL their message attributes.
+    """Receive up to 10 messages with ALL their message attributes.
 
+    Long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10.
     Return one dict per message: {"body": ..., "attributes": {name: value}}, turning each value back
-    into Python: String -> str, Number -> int when it is a whole number like "42", else float,
-    Binary -> bytes. A message without attributes has "attributes": {}.
+    into Python: String -> str, Number -> int when it is a whole number like "42" or "-7", else float,
+    Binary -> bytes. The type is the DataType's text before the first dot: "Number.int" is a Number,
+    "Binary.png" a Binary. A message without attributes has "attributes": {}.
     """
     response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
                                    WaitTimeSeconds=wait_seconds, MessageAttributeNames=["All"])
@@ -67,9 +69,10 @@ def receive_with_attributes(sqs: Any, queue_url: str, wait_seconds: int = 1) -> 
 
 
 def receive_with_timestamps(sqs: Any, queue_url: str, wait_seconds: int = 1) -> list[dict[str, Any]]:
-    """Receive up to 10 messages (long-polling `wait_seconds`) with three system attributes.
+    """Receive up to 10 messages with three system attributes.
 
-    Ask SQS for them with MessageSystemAttributeNames. Return one dict per message, numbers as ints:
+    Long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10, asking SQS for the three
+    with MessageSystemAttributeNames. Return one dict per message, numbers as ints:
     {"body": ..., "receipt_handle": ...,
      "sent_timestamp": SentTimestamp (epoch milliseconds),
      "receive_count": ApproximateReceiveCount,
@@ -90,8 +93,8 @@ def receive_with_timestamps(sqs: Any, queue_url: str, wait_seconds: int = 1) -> 
 def consume_all(sqs: Any, queue_url: str, handle: Callable[[str], Any], wait_seconds: int = 1) -> int:
     """Process every message on the queue: call handle(body), THEN delete that message.
 
-    Keep receiving (up to 10 at a time, long-polling `wait_seconds`) until a receive comes back empty.
-    Return how many messages were handled.
+    Keep receiving (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10) until a
+    receive comes back empty. Return how many messages this call handled.
     """
     handled = 0
     while True:
