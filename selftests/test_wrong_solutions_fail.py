@@ -302,7 +302,7 @@ def send_with_authors(sqs, queue_url, items):
                for i, (body, author) in enumerate(items)]
     response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
     return [entry["MessageId"] for entry in reversed(response.get("Successful", []))]
-''', "test_send_with_authors_sends_one_batch_with_author_attributes", "in the order of items"),
+''', "test_send_with_authors_takes_any_bodies_and_keeps_the_order_of_items", "in the order of items"),
     Mutant("10-ids-in-reverse-order", 4, 10, "send_numbered", '''\
 def send_numbered(sqs, queue_url, bodies):
     ids = []

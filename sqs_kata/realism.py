@@ -53,6 +53,8 @@ ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,256}")
 MAX_MESSAGE_BYTES = 1_048_576  # body plus message attributes, in bytes
 MAX_MESSAGE_ATTRIBUTES = 10
 MAX_WAIT_SECONDS = 20
+MAX_RESULTS = {"ListQueues": 1000, "ListDeadLetterSourceQueues": 1000, "ListMessageMoveTasks": 10}
+BOOLEAN_ATTRIBUTES = ("FifoQueue", "ContentBasedDeduplication", "SqsManagedSseEnabled")
 # Characters a message may hold: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
 INVALID_BODY_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # MessageGroupId / MessageDeduplicationId: 1 to 128 alphanumeric or punctuation characters (no spaces).
@@ -169,6 +171,7 @@ class Layer:
         self._redelivered: set[str] = set()
         self._queue_wait: dict[str, int] = {}  # queue URL -> its ReceiveMessageWaitTimeSeconds, when seen
         self._short_polls = 0
+        self._last_sampled_nothing = False
         self.notes: dict[str, str] = {}  # kind -> learner-facing sentence, in the order first seen
         self._handlers = [("provide-client-params.sqs", self._request, "last"),
                           ("before-call.sqs", self._short_circuit, "normal"),
@@ -276,11 +279,13 @@ class Layer:
         wait = params.get("WaitTimeSeconds", self._queue_wait.get(url, 0))
         if wait == 0 and not url.endswith(".fifo"):
             self._short_polls += 1
-            # The first short poll of a test always samples servers that hold nothing; later ones, half of them.
-            if self._short_polls == 1 or self._rng.random() < 0.5:
+            # The first short poll of a test always samples servers that hold nothing; later ones half of the time,
+            # but never twice in a row (SQS: "a subsequent request will return your messages").
+            if self._short_polls == 1 or (not self._last_sampled_nothing and self._rng.random() < 0.5):
                 state["response"] = _ok({})
-                state["sampled_nothing"] = True
+                state["sampled_nothing"] = self._last_sampled_nothing = True
                 return
+            self._last_sampled_nothing = False
         asked = params.get("MaxNumberOfMessages", 1)
         if isinstance(asked, int) and asked > 1 and self._rng.random() < 0.5:
             params["MaxNumberOfMessages"] = self._rng.randint(1, asked - 1)
@@ -320,7 +325,7 @@ class Layer:
             if key in parsed:
                 parsed[key] = parsed[key][:1000]
         if learner:
-            self._unordered(action, parsed)
+            self._unordered(action, parsed, params)
             for key in EMPTY_KEYS_LEFT_OUT:
                 if key in parsed and not parsed[key]:
                     del parsed[key]
@@ -404,11 +409,14 @@ class Layer:
         if not messages:
             parsed.pop("Messages")
 
-    def _unordered(self, action: str, parsed: dict[str, Any]) -> None:
+    def _unordered(self, action: str, parsed: dict[str, Any], params: dict[str, Any]) -> None:
         """Lists whose order SQS does not promise come back in another order."""
+        position = {str(e.get("Id")): i for i, e in enumerate(params.get("Entries") or []) if isinstance(e, dict)}
         for key in ("Successful", "Failed", "QueueUrls", "queueUrls"):
             items = parsed.get(key)
             if isinstance(items, list) and len(items) > 1:
+                if key in ("Successful", "Failed"):  # from the request's order, so that order is never kept
+                    items = sorted(items, key=lambda entry: position.get(str(entry.get("Id")), len(position)))
                 parsed[key] = self._reordered(items)
                 self._note("list-order", say(f"{action} 回應裡 {key} 的順序和請求不同（SQS 不保證這個順序）",
                                              f"returned {action}'s {key} in another order (SQS promises none)"))
@@ -420,7 +428,10 @@ class Layer:
     def _reordered(self, items: list[Any]) -> list[Any]:
         """`items` in another order (never the same one: a check must not pass by luck of the seed)."""
         order = list(items)
-        while order == items and any(item != items[0] for item in items):
+        if all(item == items[0] for item in items):
+            return order
+        # With three or more, not the reverse either: code that assumes either order must meet another.
+        while order == items or (len(items) > 2 and order == items[::-1]):
             self._rng.shuffle(order)
         return order
 
@@ -453,6 +464,17 @@ def _validate(action: str, params: dict[str, Any]) -> Fault | None:
         return _validate_batch(action, params.get("Entries"))
     if action == "SendMessage":
         return _validate_message(params)
+    if action in MAX_RESULTS:
+        limit, value = MAX_RESULTS[action], params.get("MaxResults")
+        if isinstance(value, int) and not 1 <= value <= limit:
+            return _invalid("InvalidParameterValue", f"Value {value} for parameter MaxResults is invalid. Reason: "
+                            f"MaxResults must be an integer between 1 and {limit}.")
+    if action in ("CreateQueue", "SetQueueAttributes"):
+        for name in BOOLEAN_ATTRIBUTES:
+            value = (params.get("Attributes") or {}).get(name)
+            if isinstance(value, str) and value.lower() not in ("true", "false"):
+                return _invalid(QUERY_PREFIX + "InvalidAttributeValue", f"Invalid value for the parameter {name}.",
+                                "InvalidAttributeValue")
     if action == "ReceiveMessage":
         wait = params.get("WaitTimeSeconds")
         if isinstance(wait, int) and not 0 <= wait <= MAX_WAIT_SECONDS:

@@ -140,9 +140,10 @@ def test_list_queue_names_matches_names_that_start_with_the_prefix(sqs, kata, ma
     make_queue("shop")
     eventually(lambda: len(queue_names(sqs, queue_prefix + "sho")) == 5, clock)
     expect_equal(kata.list_queue_names(sqs, queue_prefix + "shop"), shop,
-                 zh="名稱以前綴開頭的佇列都要列出（shop、shop.fifo、shopping、shops-old），排序好；sho 不算",
+                 zh="名稱以前綴開頭的佇列都要列出（shop、shop.fifo、shopping、shops-old），排序好；sho 不算；"
+                    "也不要留著之前呼叫的結果",
                  en="every queue whose name starts with the prefix should be listed (shop, shop.fifo, shopping, "
-                    "shops-old), sorted; sho does not match")
+                    "shops-old), sorted; sho does not match; nothing kept from an earlier call")
     expect_equal(kata.list_queue_names(sqs, queue_prefix + "shops"), [queue_prefix + "shops-old"],
                  zh="再呼叫一次、換個前綴，只回傳這次前綴的佇列（不要留著上一次的結果）",
                  en="called again with another prefix it should return only that prefix's queues (nothing kept "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqs_kata.checks import expect_equal
@@ -20,23 +18,6 @@ def _settings(sqs: Any, url: str, expected: dict[str, str]) -> tuple[dict[str, s
         seen.pop("MessageRetentionPeriod")
         expected = {k: v for k, v in expected.items() if k != "MessageRetentionPeriod"}
     return seen, expected
-
-
-@contextmanager
-def _attributes_in_another_order(sqs: Any) -> Iterator[None]:
-    """GetQueueAttributes' Attributes map in reverse order: SQS promises no order for a map's keys (the emulators
-    answer in the order asked), so code must read each attribute by its name, not by its position."""
-
-    def reverse(parsed: dict[str, Any], **_: Any) -> None:
-        attributes = parsed.get("Attributes")
-        if isinstance(attributes, dict):
-            parsed["Attributes"] = dict(reversed(list(attributes.items())))
-
-    sqs.meta.events.register_last("after-call.sqs.GetQueueAttributes", reverse)
-    try:
-        yield
-    finally:
-        sqs.meta.events.unregister("after-call.sqs.GetQueueAttributes", reverse)
 
 
 def _tags(sqs: Any, url: str) -> dict[str, str]:
@@ -56,8 +37,7 @@ def test_get_number_attributes_returns_ints_for_the_names_asked(sqs, kata, make_
 def test_get_number_attributes_reads_the_queue_it_is_given(sqs, kata, make_queue):
     make_queue("other", VisibilityTimeout=40, ReceiveMessageWaitTimeSeconds=5)
     url = make_queue("mine", VisibilityTimeout=13, ReceiveMessageWaitTimeSeconds=2)
-    with _attributes_in_another_order(sqs):
-        got = kata.get_number_attributes(sqs, url, ["ReceiveMessageWaitTimeSeconds", "VisibilityTimeout"])
+    got = kata.get_number_attributes(sqs, url, ["ReceiveMessageWaitTimeSeconds", "VisibilityTimeout"])
     expect_equal(got, {"ReceiveMessageWaitTimeSeconds": 2, "VisibilityTimeout": 13},
                  zh="要讀這個佇列、這些名字的屬性（不要寫死；用名字去拿，回應裡的順序不一定）",
                  en="should read these names from this queue (nothing hard-coded; look each one up by name, the "
@@ -126,8 +106,7 @@ def test_message_counts_reports_visible_in_flight_and_delayed(sqs, kata, make_qu
     for _ in range(2):  # two in flight: received, not deleted, hidden for 30 s
         sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1, VisibilityTimeout=30)
     sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=30)
-    with _attributes_in_another_order(sqs):
-        got = kata.message_counts(sqs, url)
+    got = kata.message_counts(sqs, url)
     expect_equal({k: type(v).__name__ for k, v in got.items()},
                  {"visible": "int", "in_flight": "int", "delayed": "int"},
                  zh="三個數量都要是 int（SQS 給的是字串）", en="all three counts should be ints (SQS sends strings)")

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import (MAX_RECEIVE, SentRequests, attribute, fewer_per_receive, numbered_bodies, send_batched,
-                               short_poll)
+from sqs_kata.observe import (MAX_RECEIVE, SentRequests, attribute, counts, fewer_per_receive, numbered_bodies,
+                               send_batched, short_poll)
 
 # How much longer than its WaitTimeSeconds a long poll may take on a live server (HTTP round trip, start-up).
 SLACK_SECONDS = 2
@@ -112,6 +112,27 @@ def test_short_poll_does_not_wait_even_when_the_queue_long_polls_by_default(sqs,
     expect_equal([c.get("WaitTimeSeconds") for c in calls], [0],
                  zh="這個佇列預設會長輪詢 1 秒；要明確傳 WaitTimeSeconds=0 才是短輪詢",
                  en="this queue long-polls for 1 s by default; pass WaitTimeSeconds=0 explicitly to short-poll")
+
+
+def test_short_poll_returns_some_of_what_waits_and_deletes_nothing(sqs, kata, make_queue):
+    """Short polling samples a subset of SQS's servers: one poll may return some of the waiting messages or none,
+    and a later one returns them. So over three polls something comes back, all of it sent, and nothing is
+    deleted (the queue's VisibilityTimeout is 0, so a received message is at once receivable again)."""
+    url = make_queue(VisibilityTimeout=0)
+    sent = numbered_bodies(4)
+    send_batched(sqs, url, sent)
+    with SentRequests(sqs) as requests:
+        polls = [kata.short_poll(sqs, url) for _ in range(3)]
+    expect_equal([(c.get("WaitTimeSeconds"), c.get("MaxNumberOfMessages")) for c in requests["ReceiveMessage"]],
+                 [(0, MAX_RECEIVE)] * 3, zh="每次短輪詢都是一次 ReceiveMessage：WaitTimeSeconds=0、MaxNumberOfMessages=10",
+                 en="each short poll is one ReceiveMessage with WaitTimeSeconds=0 and MaxNumberOfMessages=10")
+    expect(all(isinstance(got, list) and set(got) <= set(sent) for got in polls) and any(polls),
+           zh="短輪詢回傳收到的訊息 body（有時候是 []）：三次裡總會收到一些，而且都是送出的那些",
+           en="a short poll returns the bodies it got (sometimes []): over three polls some come back, all of them "
+              "sent", expected=f"bodies from {sent}", seen=polls)
+    left = counts(sqs, url)
+    expect_equal(left["visible"] + left["in_flight"], len(sent), zh="短輪詢不該刪除任何訊息",
+                 en="a short poll should delete nothing")
 
 
 def test_set_default_wait_sets_receive_message_wait_time_seconds(sqs, kata, make_queue):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sqs_kata.checks import expect, expect_equal, fail
-from sqs_kata.observe import SentRequests, bodies, counts, eventually, receive_all, word
+from sqs_kata.observe import ReceivedBatches, SentRequests, bodies, counts, eventually, receive_all, word
 
 
 def words(n: int, prefix: str = "m") -> list[str]:
@@ -188,6 +188,38 @@ def test_receive_fifo_long_polls_with_the_wait_it_is_given(sqs, kata, make_queue
         got = kata.receive_fifo(sqs, url, 3, wait_seconds=2)
     expect_long_polls(sent, 2)
     expect_equal(got, sent_bodies, zh="應該照傳送順序回傳三則訊息", en="should return the three bodies in sending order")
+
+
+def test_the_consumers_stop_once_they_have_count_messages(sqs, kata, make_queue):
+    """Every ReceiveMessage is a request (billed) and an empty one is a whole long poll of waiting: once `count`
+    messages are in, asking again only waits. With exactly `count` messages, no receive may come back empty."""
+    standard, fifo = make_queue("standard"), make_queue("ordered", fifo=True, ContentBasedDeduplication=True)
+    send_with_seq(sqs, standard, list(zip([1, 2, 3], words(3))))
+    for body in words(3, prefix="f"):
+        sqs.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId="g")
+    for name, url in (("receive_in_order", standard), ("receive_fifo", fifo)):
+        with ReceivedBatches(sqs) as batches:
+            got = getattr(kata, name)(sqs, url, 3)
+        expect(len(got) == 3 and bool(batches) and all(batches),
+               zh=f"{name} 拿到 3 則就該停：不要再多收一次空的（那要白等一整個長輪詢）",
+               en=f"{name} should stop once it has the 3 messages: no further receive that comes back empty (that "
+                  "waits a whole long poll for nothing)",
+               expected="3 bodies, no empty receive", seen={"bodies": got, "receives": batches})
+
+
+def test_the_consumers_stop_when_the_queue_runs_dry_before_count(sqs, kata, make_queue):
+    """Fewer messages than `count`: a receive that comes back empty ends the loop (nothing more is coming)."""
+    standard, fifo = make_queue("standard"), make_queue("ordered", fifo=True, ContentBasedDeduplication=True)
+    in_order = list(zip([4, 11], words(2)))
+    send_with_seq(sqs, standard, shuffled(in_order))
+    fifo_bodies = words(2, prefix="f")
+    for body in fifo_bodies:
+        sqs.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId="g")
+    expect_equal(kata.receive_in_order(sqs, standard, 5), [body for _, body in in_order],
+                 zh="只有 2 則、要 5 則：收回來是空的就停，回傳這 2 則（依 Seq 排序）",
+                 en="2 messages where 5 were asked for: stop at the empty receive and return the 2, sorted by Seq")
+    expect_equal(kata.receive_fifo(sqs, fifo, 5), fifo_bodies,
+                 zh="FIFO 也一樣：只有 2 則，收回來是空的就停", en="the same on FIFO: 2 messages, stop at the empty receive")
 
 
 def test_receive_fifo_keeps_each_groups_order_without_sorting(sqs, kata, make_queue):

@@ -88,34 +88,39 @@ def pages_of(sqs: Any, size: int) -> Iterator[None]:
 
 
 @contextmanager
-def listed_move_tasks(sqs: Any, source_arn: str, statuses: list[str]) -> Iterator[list[dict[str, Any]]]:
-    """The grader answers ListMessageMoveTasks for `source_arn` itself, as SQS documents it.
-
-    (moto has no move tasks.) SQS lists a source's tasks newest first, and at most MaxResults of them: 1 when
-    the request does not say, 10 at most. Yields the parameters of every ListMessageMoveTasks request.
-    """
+def answered(sqs: Any, action: str, respond: Any) -> Iterator[list[dict[str, Any]]]:
+    """The grader answers `action` itself with respond(params) (moto has no move tasks; SQS's documented answer
+    stands in for the server's on every backend). Yields the parameters of every `action` request."""
     asked: list[dict[str, Any]] = []
+
+    def answer(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        params = context.get(_ASKED, {})
+        asked.append(params)
+        meta = {"RequestId": secrets.token_hex(16), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+        return AWSResponse("https://sqs.invalid/", 200, {}, None), {**respond(params), "ResponseMetadata": meta}
+
+    sqs.meta.events.register(f"provide-client-params.sqs.{action}", _keep_params)
+    sqs.meta.events.register(f"before-call.sqs.{action}", answer)
+    try:
+        yield asked
+    finally:
+        sqs.meta.events.unregister(f"provide-client-params.sqs.{action}", _keep_params)
+        sqs.meta.events.unregister(f"before-call.sqs.{action}", answer)
+
+
+def listed_move_tasks(sqs: Any, source_arn: str, statuses: list[str]) -> Any:
+    """ListMessageMoveTasks for `source_arn` answered as SQS documents it: the source's tasks newest first, at most
+    MaxResults of them (1 when the request does not say, 10 at most)."""
     tasks = [{"TaskHandle": secrets.token_hex(16), "Status": status, "SourceArn": source_arn,
               "ApproximateNumberOfMessagesMoved": 1, "StartedTimestamp": 1_700_000_000_000 - 60_000 * i,
               **({"FailureReason": "AWS.SimpleQueueService.NonExistentQueue"} if status == "FAILED" else {})}
              for i, status in enumerate(statuses)]
 
-    def answer(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        params = context.get(_ASKED, {})
-        asked.append(params)
-        limit = params.get("MaxResults", 1)
+    def respond(params: dict[str, Any]) -> dict[str, Any]:
         found = tasks if params.get("SourceArn") == source_arn else []
-        meta = {"RequestId": secrets.token_hex(16), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
-        return (AWSResponse("https://sqs.invalid/", 200, {}, None),
-                {"Results": [dict(t) for t in found[:limit]], "ResponseMetadata": meta})
+        return {"Results": [dict(t) for t in found[:params.get("MaxResults", 1)]]}
 
-    sqs.meta.events.register("provide-client-params.sqs.ListMessageMoveTasks", _keep_params)
-    sqs.meta.events.register("before-call.sqs.ListMessageMoveTasks", answer)
-    try:
-        yield asked
-    finally:
-        sqs.meta.events.unregister("provide-client-params.sqs.ListMessageMoveTasks", _keep_params)
-        sqs.meta.events.unregister("before-call.sqs.ListMessageMoveTasks", answer)
+    return answered(sqs, "ListMessageMoveTasks", respond)
 
 
 def attributes_of(message: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -256,7 +261,8 @@ def test_redrive_by_hand_keeps_a_message_whose_send_failed(sqs, kata, make_queue
 def test_redrive_statuses_lists_every_task_not_just_the_newest(sqs, kata, make_queue):
     """ListMessageMoveTasks: MaxResults "default is 1, which provides the most recent message movement task"; max 10."""
     dlq = make_queue("dlq")
-    statuses = ["CANCELLING", "COMPLETED", "FAILED", "COMPLETED", "CANCELLED", "COMPLETED", "COMPLETED"]
+    statuses = ["CANCELLING", "COMPLETED", "FAILED", "COMPLETED", "CANCELLED", "COMPLETED", "COMPLETED",
+                "FAILED", "COMPLETED", "CANCELLED"]  # ten: as many as one request may ask for
     with listed_move_tasks(sqs, arn(sqs, dlq), statuses) as asked:
         got = kata.redrive_statuses(sqs, dlq)
     expect_equal(got, statuses, zh="應該回傳每個搬移任務的狀態（新的在前）：沒有 MaxResults 時 SQS 只列出最新的一個，要用 "
@@ -264,6 +270,41 @@ def test_redrive_statuses_lists_every_task_not_just_the_newest(sqs, kata, make_q
                  "lists only the newest one, so ask with MaxResults=10")
     expect(len(asked) == 1, zh="一次 ListMessageMoveTasks 就夠了", en="one ListMessageMoveTasks call is enough",
            expected=1, seen=len(asked))
+
+
+def test_start_redrive_asks_for_exactly_the_task_it_is_given(sqs, kata, make_queue):
+    """StartMessageMoveTask: SourceArn is the DLQ's ARN; DestinationArn only when a destination is given (without it
+    each message goes back to its own source queue); MaxNumberOfMessagesPerSecond only when given; it answers with
+    the TaskHandle. Answered by the grader, so it runs on every backend."""
+    dlq, target = make_queue("dlq"), make_queue("target")
+    handles = iter([secrets.token_hex(8), secrets.token_hex(8)])
+    given: list[str] = []
+
+    def respond(params: dict[str, Any]) -> dict[str, Any]:
+        given.append(next(handles))
+        return {"TaskHandle": given[-1]}
+
+    with answered(sqs, "StartMessageMoveTask", respond) as asked:
+        returned = [kata.start_redrive(sqs, dlq), kata.start_redrive(sqs, dlq, target, 7)]
+    expect_equal(asked, [{"SourceArn": arn(sqs, dlq)},
+                         {"SourceArn": arn(sqs, dlq), "DestinationArn": arn(sqs, target),
+                          "MaxNumberOfMessagesPerSecond": 7}],
+                 zh="SourceArn 是死信佇列的 ARN；有指定目的地才帶 DestinationArn（它的 ARN），有指定速率才帶 "
+                    "MaxNumberOfMessagesPerSecond",
+                 en="SourceArn is the DLQ's ARN; DestinationArn (its ARN) only when a destination is given; "
+                    "MaxNumberOfMessagesPerSecond only when a rate is given")
+    expect_equal(returned, given, zh="應該回傳 SQS 給的 TaskHandle", en="should return the TaskHandle SQS answered with")
+
+
+def test_cancel_redrive_returns_true_when_sqs_cancels(sqs, kata):
+    """CancelMessageMoveTask answers with ApproximateNumberOfMessagesMoved when it cancels: that is a True."""
+    handle = secrets.token_hex(16)
+    with answered(sqs, "CancelMessageMoveTask", lambda params: {"ApproximateNumberOfMessagesMoved": 3}) as asked:
+        answer = kata.cancel_redrive(sqs, handle)
+    expect_equal(asked, [{"TaskHandle": handle}], zh="應該用傳進來的 TaskHandle 呼叫一次 CancelMessageMoveTask",
+                 en="should call CancelMessageMoveTask once with the TaskHandle it is given")
+    expect(answer is True, zh="SQS 取消了任務：應該回傳 True", en="SQS cancelled the task: return True",
+           expected=True, seen=answer)
 
 
 def test_cancel_redrive_returns_false_when_sqs_refuses(sqs, kata, sqs_backend, faults):
