@@ -7,14 +7,13 @@ SHUFFLED order, and the learner's consumer must restore the order from the Seq n
 import random
 import secrets
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from sqs_kata.checks import expect, expect_equal, fail
-from sqs_kata.observe import ReceivedBatches, SentRequests, bodies, counts, eventually, receive_all, word
+from sqs_kata.observe import (ReceivedBatches, SentRequests, bodies, counts, eventually, fewer_per_receive,
+                              receive_all, word)
 
 
 def words(n: int, prefix: str = "m") -> list[str]:
@@ -43,24 +42,6 @@ def expect_long_polls(sent: dict[str, list[dict[str, Any]]], wait: int) -> None:
            zh=f"每次 ReceiveMessage 都要用 WaitTimeSeconds={wait}（傳入的 wait_seconds）和 MaxNumberOfMessages=10 長輪詢",
            en=f"every ReceiveMessage should long-poll with WaitTimeSeconds={wait} (the wait_seconds passed in) and "
               "MaxNumberOfMessages=10", expected=[(wait, 10)], seen=asked)
-
-
-@contextmanager
-def at_most_per_receive(sqs: Any, at_most: int) -> Iterator[None]:
-    """Each ReceiveMessage hands out at most `at_most` messages, as real SQS may while more wait.
-
-    (Like observe.fewer_per_receive, but applied after SentRequests has recorded what the code asked for.)
-    """
-
-    def cap(params: dict[str, Any], model: Any, **_: Any) -> None:
-        if model.name == "ReceiveMessage":
-            params["MaxNumberOfMessages"] = min(int(params.get("MaxNumberOfMessages", 1)), at_most)
-
-    sqs.meta.events.register_last("provide-client-params.sqs", cap)
-    try:
-        yield
-    finally:
-        sqs.meta.events.unregister("provide-client-params.sqs", cap)
 
 
 class HandedOut:
@@ -137,7 +118,7 @@ def test_receive_in_order_restores_order_from_a_shuffled_arrival(sqs, kata, make
                   + random.sample(range(11, 99), 3) + random.sample(range(101, 999), 3))
     in_order = list(zip(seqs, words(12)))
     send_with_seq(sqs, url, shuffled(in_order))
-    with at_most_per_receive(sqs, 4):  # a short batch is not the end of the queue
+    with fewer_per_receive(sqs, 4):  # a short batch is not the end of the queue
         got = kata.receive_in_order(sqs, url, 12)
     expect_equal(got, [body for _, body in in_order],
                  zh="標準佇列可能打亂順序：收齊 12 則後要依 Seq（當數字）排序回傳",
@@ -273,7 +254,7 @@ def test_consume_once_handles_each_message_once_though_sqs_delivers_it_again(sqs
     sent = send_each(sqs, url, words(6, prefix="job") + [twin, twin])  # two messages, one body
     done: set[str] = set()
     handled: list[str] = []
-    with at_most_per_receive(sqs, 3):  # SQS may hand out fewer than asked while more wait
+    with fewer_per_receive(sqs, 3):  # SQS may hand out fewer than asked while more wait
         with HandedOut(sqs) as handed, SentRequests(sqs) as first_run:
             first = kata.consume_once(sqs, url, handled.append, done)
         in_first = len(handled)
