@@ -18,6 +18,7 @@ from sqs_kata.backends import MESSAGE_MOVE_TASKS
 from sqs_kata.checks import expect, expect_equal, fail
 from sqs_kata.observe import (SentRequests, attribute, bodies, counts, error_code, receive_all, short_poll,
                                word)
+from sqs_kata.realism import Fault
 
 
 def arn(sqs: Any, url: str) -> str:
@@ -96,8 +97,11 @@ def answered(sqs: Any, action: str, respond: Any) -> Iterator[list[dict[str, Any
     def answer(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
         params = context.get(_ASKED, {})
         asked.append(params)
+        answer = respond(params)
+        if isinstance(answer, Fault):  # SQS refuses this request
+            return answer.response()
         meta = {"RequestId": secrets.token_hex(16), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
-        return AWSResponse("https://sqs.invalid/", 200, {}, None), {**respond(params), "ResponseMetadata": meta}
+        return AWSResponse("https://sqs.invalid/", 200, {}, None), {**answer, "ResponseMetadata": meta}
 
     sqs.meta.events.register(f"provide-client-params.sqs.{action}", _keep_params)
     sqs.meta.events.register(f"before-call.sqs.{action}", answer)
@@ -116,9 +120,13 @@ def listed_move_tasks(sqs: Any, source_arn: str, statuses: list[str]) -> Any:
               **({"FailureReason": "AWS.SimpleQueueService.NonExistentQueue"} if status == "FAILED" else {})}
              for i, status in enumerate(statuses)]
 
-    def respond(params: dict[str, Any]) -> dict[str, Any]:
+    def respond(params: dict[str, Any]) -> dict[str, Any] | Fault:
+        limit = params.get("MaxResults", 1)
+        if not 1 <= limit <= 10:
+            return Fault("InvalidParameterValue", 400, True, f"Value {limit} for parameter MaxResults is invalid. "
+                         "Reason: MaxResults must be an integer between 1 and 10.")
         found = tasks if params.get("SourceArn") == source_arn else []
-        return {"Results": [dict(t) for t in found[:params.get("MaxResults", 1)]]}
+        return {"Results": [dict(t) for t in found[:limit]]}
 
     return answered(sqs, "ListMessageMoveTasks", respond)
 
