@@ -41,7 +41,7 @@ def find_queue_url(sqs, name):
 def find_queue_url(sqs, name):
     urls = sqs.list_queues(QueueNamePrefix=name).get("QueueUrls", [])
     return urls[0] if urls else None
-''', "test_find_queue_url_matches_the_whole_name", "sharing the start of a name", "edge"),
+''', "test_find_queue_url_matches_the_whole_name", "exactly", "edge"),
     Wrong("delete-queue-swallows-errors", "delete_queue", '''\
 def delete_queue(sqs, name):
     try:
