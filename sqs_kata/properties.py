@@ -28,11 +28,10 @@ def for_all(**strategies: Any) -> Callable[[Callable[..., Any]], Callable[..., A
     """`@given(**strategies)` with the kata's settings: derandomized, no database, no deadline, quiet."""
 
     def wrap(test: Callable[..., Any]) -> Callable[..., Any]:
-        checked = settings(
+        return settings(
             max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, print_blob=False,
             # `kata` and `sqs` are function-scoped fixtures: shared by every example, on purpose.
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )(given(**strategies)(test))
-        return checked
 
     return wrap

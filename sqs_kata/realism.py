@@ -145,9 +145,6 @@ class Faults:
         queue = self._entries.pop(action, deque())
         return list(queue)
 
-    def pending(self) -> list[str]:
-        return [a for a, q in self._calls.items() if q] + [a for a, q in self._entries.items() if q]
-
 
 class Layer:
     """The realism layer and the fault injector on one client, for one test."""
