@@ -150,6 +150,7 @@ class Backend:
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
         """Entered around every test; yields the clock that test may advance."""
+        MotoBackend.release()  # an in-process mock must not intercept (or re-credential) another backend's calls
         yield WallClock()
 
     def lacking(self, feature: str) -> str | None:
@@ -177,22 +178,44 @@ class Backend:
 
 
 class MotoBackend(Backend):
-    """moto in this process: no network, no Docker, no Java. Each test gets a fresh mock."""
+    """moto in this process: no network, no Docker, no Java. Each test starts from an empty SQS.
+
+    One mock_aws stays on across consecutive moto tests and SQS's state is reset before each: starting a
+    mock registers ~1300 URL patterns for every AWS service, which cost more than most tests themselves.
+    Any other backend's test switches it off first (see Backend.test_scope), and so does the end of the run.
+    """
 
     name = "moto"
     live = False
     lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
+    _mock: Any = None  # the mock_aws that is on, shared by every MotoBackend of the run
 
     def new_client(self) -> Any:
         import moto  # noqa: F401  -- importing moto installs its botocore hook before the client exists
 
         return make_client()
 
+    def stop(self) -> None:
+        self.release()
+
+    @classmethod
+    def release(cls) -> None:
+        if cls._mock is not None:
+            cls._mock.stop(remove_data=False)  # the next moto test resets SQS itself; resetting every service costs
+            cls._mock = None
+
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
         from moto import mock_aws
+        from moto.sqs.models import sqs_backends
 
-        with mock_aws(), simulated_time() as test_clock:
+        if MotoBackend._mock is None:
+            # The test's pinned environment already holds throwaway credentials and resets boto3's session;
+            # moto's own copies would be restored at release() over whatever the environment is by then.
+            MotoBackend._mock = mock_aws(config={"core": {"mock_credentials": False, "reset_boto3_session": False}})
+            MotoBackend._mock.start()
+        sqs_backends.reset()  # what an earlier test left (a learner's leftover queue) is not this test's
+        with simulated_time() as test_clock:
             yield test_clock
 
 
@@ -228,6 +251,7 @@ class MotoServerBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
+        MotoBackend.release()  # requests go over HTTP to the server, never through an in-process mock
         # The server's threads live in this process, so the simulated clock is theirs too.
         with simulated_time() as test_clock:
             yield test_clock

@@ -25,7 +25,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from sqs_kata import PROJECT_ROOT, backends, board, manifest, messages, runner
+from sqs_kata import PROJECT_ROOT, board, manifest, messages, runner
 from sqs_kata.manifest import Exercise
 from sqs_kata.messages import say
 from sqs_kata.progress import Progress
@@ -86,6 +86,8 @@ class Kata:
 
     def cannot_run(self, outcome: runner.Run) -> int:
         """Show why pytest could not grade (one message and a hint), and pick the exit code."""
+        from sqs_kata import backends  # boto3 is loaded only when a run has failed: the CLI starts faster
+
         if any(spec != "moto" for spec in backends.selected(self.options.backends)):
             hint = say("想先不用伺服器練習？內建的 moto 不需要 Docker 也不需要 Java：`sqs-kata --sqs-backend moto`",
                        "No server at hand? The built-in moto needs neither Docker nor Java: "

@@ -8,7 +8,6 @@ and a test *failure* -- never an error in the grader, never a wall of tracebacks
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import reprlib
 import traceback
@@ -19,8 +18,7 @@ from typing import Any
 import pytest
 
 from sqs_kata import PROJECT_ROOT, messages
-
-TARGETS = ("exercises", "solutions")
+from sqs_kata.targets import target_path, target_spec
 
 # The last learner call, for the timeout message: "last call: receive_all(sqs, '…')".
 last_call: str | None = None
@@ -30,17 +28,6 @@ in_call = False
 _short = reprlib.Repr()
 _short.maxstring = 60
 _short.maxother = 60
-
-
-def target_spec(spec: str | None) -> str:
-    """What to grade, as given: --kata-target, else SQS_KATA_TARGET, else 'exercises'."""
-    return spec or os.environ.get("SQS_KATA_TARGET") or "exercises"
-
-
-def target_path(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:
-    """'exercises' (default), 'solutions', or a folder holding NN_topic.py files (a student's copy)."""
-    spec = target_spec(spec)
-    return rootdir / spec if spec in TARGETS else Path(spec).expanduser().resolve()
 
 
 def resolve_target(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:

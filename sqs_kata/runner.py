@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqs_kata import PROJECT_ROOT, results
-from sqs_kata.learner import TARGETS, target_path
+from sqs_kata.targets import TARGETS, target_path
 
 # What a learner should see from pytest: the failure messages (already clean) and what their own code
 # printed, not pytest's chrome nor the servers' logs (stderr and logging are left out of failures).
