@@ -50,3 +50,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(here) and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(SELFTEST_TIMEOUT_S))
+
+
+# Credentials and a profile that look real: a learner's own client must still never leave this machine.
+REAL_LOOKING = {
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS_PROFILE": "cc104-prod",
+    "AWS_REGION": "ap-northeast-1",
+}
+LOOPBACK = ("127.", "::1", "localhost")
+
+
+class SocketAudit:
+    """For a kata run with `-p socket_audit`: real-looking AWS settings in `env`, and the file where every
+    DNS lookup and connect of that run is logged."""
+
+    def __init__(self, folder: Path) -> None:
+        config = folder / "aws-config"
+        config.write_text("[profile cc104-prod]\nregion = ap-northeast-1\n", encoding="utf-8")
+        self.log = folder / "sockets.log"
+        plugins = str(Path(__file__).parent / "plugins")
+        self.env = {**REAL_LOOKING, "AWS_CONFIG_FILE": str(config), "SQS_KATA_SOCKET_AUDIT": str(self.log),
+                    "PYTHONPATH": os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)}
+
+    def recorded(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines() if self.log.is_file() else []
+
+    def off_loopback(self) -> list[str]:
+        """The lookups and connects that aim anywhere but this machine."""
+        return sorted({line for line in self.recorded()
+                       if line.startswith("socket.") and not line.split(" ", 1)[1].startswith(LOOPBACK)})
+
+
+@pytest.fixture(scope="session")
+def socket_audit(tmp_path_factory: pytest.TempPathFactory):
+    """socket_audit() -> a fresh SocketAudit."""
+    return lambda: SocketAudit(tmp_path_factory.mktemp("socket-audit"))

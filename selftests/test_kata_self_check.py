@@ -25,8 +25,11 @@ ALL_ACTIONS = {
 
 
 @pytest.fixture(scope="module")
-def solutions_run(kata_runner):
-    return kata_runner("--kata-target=solutions")
+def solutions_run(kata_runner, socket_audit):
+    """The reference, graded with real-looking AWS settings while every DNS lookup and connect is recorded."""
+    audit = socket_audit()
+    code, records, output = kata_runner("--kata-target=solutions", "-p", "socket_audit", env=audit.env)
+    return code, records, output, audit
 
 
 @pytest.fixture(scope="module")
@@ -35,28 +38,34 @@ def stubs_run(kata_runner):
 
 
 def test_every_solution_passes(solutions_run):
-    code, records, output = solutions_run
+    code, records, output, _ = solutions_run
     bad = [f"{r['nodeid']}: {r['outcome']}\n{r['message']}" for r in records if r["outcome"] not in ("passed", "skipped")]
     assert not bad, "\n\n".join(bad)
     assert code == 0, output[-3000:]
 
 
 def test_the_solutions_pass_in_random_order(solutions_run):
-    code, _, output = solutions_run
+    code, _, output, _ = solutions_run
     assert "random order: --randomly-seed=" in output.splitlines()[0] and code == 0, output[-3000:]
 
 
 def test_only_missing_backend_features_are_skipped(solutions_run):
-    _, records, _ = solutions_run
+    _, records, _, _ = solutions_run
     for record in records:
         if record["outcome"] == "skipped":
             assert re.search(r"^\S+: .*(does not|lacks|no )", record["message"]), record
 
 
 def test_there_are_at_least_sixty_kata_tests(solutions_run):
-    _, records, _ = solutions_run
+    _, records, _, _ = solutions_run
     per_backend = Counter(r["nodeid"].split("[")[0] for r in records)
     assert len(per_backend) >= 60, f"only {len(per_backend)} kata tests"
+
+
+def test_the_solutions_reach_only_loopback(solutions_run):
+    *_, audit = solutions_run
+    assert audit.recorded(), "the socket audit recorded nothing"
+    assert audit.off_loopback() == []
 
 
 def test_every_stub_fails_with_not_implemented_yet(stubs_run):
@@ -68,7 +77,7 @@ def test_every_stub_fails_with_not_implemented_yet(stubs_run):
 
 
 def test_solutions_call_the_sqs_actions(solutions_run, tmp_path):
-    _, records, output = solutions_run
+    _, records, output, _ = solutions_run
     called = set()
     for record in records:
         called.update(record.get("actions", []))

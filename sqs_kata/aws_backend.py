@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqs_kata.backends import Backend, BackendError, make_client
+from sqs_kata.backends import Backend, BackendError, make_session
 from sqs_kata.messages import say
 
 CONFIRM_FLAG = "--i-understand-aws-costs"
@@ -54,11 +54,11 @@ class AwsBackend(Backend):
                   f"Note: using real Amazon SQS ({session.region_name}); queues are prefixed {self.run_prefix} "
                   "and all deleted at the end."))
 
-    def new_client(self) -> Any:
+    def new_session(self) -> Any:
         import boto3
 
         session = boto3.session.Session()
-        return make_client(None, session.region_name, **_credentials(session))
+        return make_session(session.region_name, **_credentials(session))
 
     def queue_prefix(self) -> str:
         return self.run_prefix + secrets.token_hex(3) + "-"

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.config import Config
 
+from sqs_kata import adoption
 from sqs_kata.messages import say
 
 # The region every local backend uses. botocore rejects the course's old region name
@@ -35,6 +36,14 @@ CLIENT_CONFIG = Config(
     connect_timeout=2,
     read_timeout=25,
     retries={"mode": "standard", "total_max_attempts": 2},
+)
+
+# The grader's own housekeeping (deleting a test's queues, asking whether the server still answers) never
+# long-polls: a server that gives no answer within seconds is not going to.
+HOUSEKEEPING_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": 1},
 )
 
 # Features some backends do not have; a test that needs one is skipped there with this name.
@@ -100,9 +109,13 @@ def simulated_time() -> Iterator[Clock]:
             yield ShiftedClock(traveller)
 
 
-def make_client(endpoint_url: str | None = None, region: str = LOCAL_REGION, **credentials: str) -> Any:
-    session = boto3.session.Session(region_name=region, **(credentials or DUMMY_CREDENTIALS))
-    return session.client("sqs", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+def make_session(region: str = LOCAL_REGION, **credentials: str) -> Any:
+    """A boto3 session: loading the SQS model costs ~70 ms once per session, a client from it ~2 ms."""
+    return boto3.session.Session(region_name=region, **(credentials or DUMMY_CREDENTIALS))
+
+
+def sqs_client(session: Any, endpoint_url: str | None = None, config: Config = CLIENT_CONFIG) -> Any:
+    return session.client("sqs", endpoint_url=endpoint_url, config=config)
 
 
 # What a client built inside a test sees (see Backend.pinned_environment).
@@ -128,6 +141,7 @@ class Backend:
 
     def __init__(self) -> None:
         self._client: Any = None
+        self._session: Any = None
 
     def start(self) -> None:
         """Bring the backend up; raise BackendError with a learner message if it cannot."""
@@ -136,12 +150,41 @@ class Backend:
         """Release what start() took. Must be safe to call twice."""
 
     def client(self) -> Any:
+        """The grader's own client for housekeeping (deleting a test's queues): never handed to learner code."""
         if self._client is None:
-            self._client = self.new_client()
+            self._client = self.new_client(HOUSEKEEPING_CONFIG)
         return self._client
 
-    def new_client(self) -> Any:
-        raise NotImplementedError
+    def silence(self) -> str | None:
+        """Why the server does not answer an SQS request within seconds (None when it answers, even with an error).
+
+        A server that accepts connections but never answers would stall every test for its whole time limit,
+        and the learner would be told their code loops; asked once, it stops the run with one message.
+        """
+        from botocore.exceptions import ClientError, ConnectionError as NoConnection, ReadTimeoutError
+
+        try:
+            self.client().list_queues(MaxResults=1)
+        except ClientError:
+            return None  # it answered
+        except ReadTimeoutError:
+            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_CONFIG.read_timeout} 秒內沒有回應 SQS 請求。",
+                       f"{self.endpoint_url} accepts connections but did not answer an SQS request within "
+                       f"{HOUSEKEEPING_CONFIG.read_timeout} s.")
+        except NoConnection as error:
+            return say(f"連不上 {self.endpoint_url}（{error}）。", f"Cannot reach {self.endpoint_url} ({error}).")
+        return None
+
+    def new_client(self, config: Config = CLIENT_CONFIG) -> Any:
+        """A client of its own for one test: what learner code does to it (a replaced method, an event
+        handler) cannot reach another test."""
+        with adoption.grader():
+            if self._session is None:
+                self._session = self.new_session()
+            return sqs_client(self._session, self.endpoint_url or None, config)
+
+    def new_session(self) -> Any:
+        return make_session()
 
     def queue_prefix(self) -> str:
         """A name prefix no other test shares, so each test owns (and deletes) its own queues."""
@@ -190,10 +233,10 @@ class MotoBackend(Backend):
     lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
     _mock: Any = None  # the mock_aws that is on, shared by every MotoBackend of the run
 
-    def new_client(self) -> Any:
-        import moto  # noqa: F401  -- importing moto installs its botocore hook before the client exists
+    def new_session(self) -> Any:
+        import moto  # noqa: F401  -- importing moto installs its botocore hook before the session exists
 
-        return make_client()
+        return make_session()
 
     def stop(self) -> None:
         self.release()
@@ -246,9 +289,6 @@ class MotoServerBackend(Backend):
             self._server.stop()
             self._server = None
 
-    def new_client(self) -> Any:
-        return make_client(self.endpoint_url)
-
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
         MotoBackend.release()  # requests go over HTTP to the server, never through an in-process mock
@@ -271,9 +311,6 @@ class EndpointBackend(Backend):
             "Start a server first: `docker compose up -d sqs-local` (with Docker), or "
             "`sqs-kata elasticmq` (Java only).",
         ))
-
-    def new_client(self) -> Any:
-        return make_client(self.endpoint_url)
 
 
 def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
@@ -321,9 +358,6 @@ class ElasticMQBackend(Backend):
         if self._server is not None:
             self._server.stop()
             self._server = None
-
-    def new_client(self) -> Any:
-        return make_client(self.endpoint_url)
 
 
 def create(spec: str, *, aws_confirmed: bool = False) -> Backend:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from typing import Any
 
 from sqs_kata import PROJECT_ROOT
-from sqs_kata.backends import Backend, BackendError, ensure_reachable, make_client
+from sqs_kata.backends import Backend, BackendError, ensure_reachable
 from sqs_kata.messages import say
 
 ELASTICMQ_IMAGE = "softwaremill/elasticmq-native:1.7.1"
@@ -49,9 +48,6 @@ class _ContainerBackend(Backend):
         super().__init__()
         self.endpoint_url = ""
         self._stack = contextlib.ExitStack()
-
-    def new_client(self) -> Any:
-        return make_client(self.endpoint_url)
 
     def stop(self) -> None:
         self._stack.close()

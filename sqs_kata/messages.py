@@ -126,3 +126,36 @@ def timed_out(seconds: float, last_call: str | None) -> str:
         f"that waits for a message that never comes?\n  last call: {last}\n  "
         "Hint: WaitTimeSeconds is at most 20; a loop must stop when a receive comes back empty.",
     )
+
+
+def own_client() -> str:
+    return say(
+        "注意：你的程式自己建立了 SQS client（boto3.client(\"sqs\")），沒有用傳進來的 sqs。"
+        "評分時它被導向同一個後端，但請改用參數 sqs：它已經指向這次要用的 SQS（模擬器、伺服器或 AWS）。",
+        "Note: your code built an SQS client of its own (boto3.client(\"sqs\")) instead of using the `sqs` it was "
+        "given. The grader pointed it at the same backend, but use the `sqs` parameter: it already points at the "
+        "SQS this run uses (an emulator, a server or AWS).",
+    )
+
+
+def server_silent(why: str) -> str:
+    return say(
+        f"{why}\n評分停止了：每個測試都會卡到時間上限，而且那不是你的程式的問題。"
+        "請重新啟動 SQS 伺服器（`sqs-kata elasticmq`、`docker compose restart sqs-local`），"
+        "或先用內建的 moto：`--sqs-backend moto`。",
+        f"{why}\nGrading stopped: every test would hang until its time limit, and not because of your code. "
+        "Restart the SQS server (`sqs-kata elasticmq`, `docker compose restart sqs-local`), or use the built-in "
+        "moto for now: `--sqs-backend moto`.",
+    )
+
+
+def queue_deleted_elsewhere(queue: str) -> str:
+    return say(
+        f"這個測試建立的佇列 {queue} 被別人刪掉了：測試和你的程式都沒有刪它。共用的 SQS 伺服器上，"
+        "別人的程式（例如刪掉所有佇列的程式）會影響你的測試。這不算你的錯：再跑一次，"
+        "或用自己的伺服器（`sqs-kata elasticmq`）或內建的 moto。",
+        f"The queue {queue} that this test created was deleted by someone else: neither the test nor your code "
+        "deleted it. On a shared SQS server, other people's code (one that deletes every queue, say) reaches your "
+        "tests. This is not your mistake: run again, or use a server of your own (`sqs-kata elasticmq`) or the "
+        "built-in moto.",
+    )

@@ -117,6 +117,16 @@ def queue_names(sqs: Any, prefix: str) -> list[str]:
     return sorted(u.rsplit("/", 1)[-1] for u in urls)
 
 
+# What SQS answers for a queue that does not exist: the JSON protocol's code, and the query protocol's.
+MISSING_QUEUE_CODES = ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue")
+
+
+def is_missing_queue_error(error: BaseException | None) -> bool:
+    """By its code, not its class: a client that learner code built itself raises classes of its own."""
+    code = getattr(error, "response", {}).get("Error", {}).get("Code") if error is not None else None
+    return error_code(code) in {error_code(c) for c in MISSING_QUEUE_CODES}
+
+
 def error_code(value: Any) -> Any:
     """An error code without QUERY_PREFIX, so one expected code fits every backend; a non-string is kept as is."""
     return value.removeprefix(QUERY_PREFIX) if isinstance(value, str) else value

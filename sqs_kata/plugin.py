@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import signal
 import threading
 import time
@@ -30,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import backends, checks, learner, manifest, messages, realism
+from sqs_kata import adoption, backends, checks, learner, manifest, messages, realism
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
 
@@ -73,11 +74,16 @@ class _Session:
         """Start the backends the collected tests use, before the first test runs."""
         for spec in self.specs:
             if spec in specs and spec not in self.started:
+                backend = self.backends[spec]
                 try:
-                    self.backends[spec].start()
+                    backend.start()
                 except BackendError as error:
                     # One message for the whole run (pytest prints "ERROR: ..."), not one failure per test.
                     raise pytest.UsageError(str(error)) from None
+                silence = backend.silence() if backend.endpoint_url else None
+                if silence:
+                    backend.stop()
+                    raise pytest.UsageError(messages.server_silent(silence))
                 self.started.add(spec)
 
     def backend(self, spec: str) -> Backend:
@@ -100,6 +106,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "realism(duplicates=True): the realism layer also redelivers messages "
                                        "(at-least-once) to the learner's receives in this test")
     config.stash[_STATE] = _Session(config)
+    adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`
     json_path = config.getoption("--kata-json")
     if json_path:
         from sqs_kata.results import Recorder
@@ -182,40 +189,75 @@ def queue_name(queue_prefix: str) -> str:
 
 @pytest.fixture
 def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queue_prefix: str) -> Iterator[Any]:
-    """A boto3 SQS client on the backend under test. Queues created through it are removed afterwards."""
-    client = sqs_backend.client()
-    created: list[str] = []
+    """A boto3 SQS client on the backend under test, this test's own. Queues created through it are removed
+    afterwards (by the grader's own client: whatever the learner's code did to this one stays in this test)."""
+    client = sqs_backend.new_client()
+    queues = _QueueWatch()
     actions: set[str] = set()
-
-    def remember(parsed: dict[str, Any], **_: Any) -> None:
-        if parsed.get("QueueUrl"):
-            created.append(parsed["QueueUrl"])
 
     def note_action(model: Any, **_: Any) -> None:
         if learner.in_call:  # only what the learner's code calls, not the grader's own checks
             actions.add(model.name)
 
     polls = _LongPollMeter()
-
-    client.meta.events.register("after-call.sqs.CreateQueue", remember)
-    client.meta.events.register_first("before-call.sqs", note_action)
+    events = client.meta.events  # the client is this test's alone: nothing needs unregistering afterwards
+    queues.install(events)
+    events.register_first("before-call.sqs", note_action)
     # before-parameter-build sees the API parameters (before-call only sees the serialized request).
-    client.meta.events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
-    client.meta.events.register("after-call.sqs.ReceiveMessage", polls.stop)
+    events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
+    events.register("after-call.sqs.ReceiveMessage", polls.stop)
     layer = _realism_layer(request, client)
     request.node.stash[_LAYER] = layer
+    request.node.stash[_QUEUES] = queues
+    adoption.begin(client)
     try:
         yield client
     finally:
-        layer.uninstall()
-        client.meta.events.unregister("after-call.sqs.CreateQueue", remember)
-        client.meta.events.unregister("before-call.sqs", note_action)
-        client.meta.events.unregister("before-parameter-build.sqs.ReceiveMessage", polls.start)
-        client.meta.events.unregister("after-call.sqs.ReceiveMessage", polls.stop)
+        adoption.end()
         request.node.user_properties.append(("actions", sorted(actions)))
         # Time that SQS semantics forced this test to wait: clock advances and long polls (benchmark input).
         request.node.user_properties.append(("waited", getattr(clock, "waited", 0.0) + polls.total))
-        _delete_queues(client, created, queue_prefix)
+        _delete_queues(sqs_backend.client(), queues.created, queue_prefix)
+        client.close()  # a long poll cut short by a timeout would otherwise hold its connection open
+
+
+class _QueueWatch:
+    """The queues this test created and deleted; a queue it made and did not delete, found missing, was
+    deleted by someone else (another learner on a shared server): that is nobody's mistake in this test."""
+
+    _URL = "sqs_kata.queue_url"
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+        self._deleted: set[str] = set()
+        self.lost: str | None = None  # the name of a queue someone else deleted
+
+    def install(self, events: Any) -> None:
+        events.register_first("provide-client-params.sqs", self._keep_url)
+        events.register_first("after-call.sqs", self._after)
+
+    def _keep_url(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if isinstance(params.get("QueueUrl"), str):
+            context[self._URL] = params["QueueUrl"]
+
+    def _after(self, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+        url = context.get(self._URL)
+        if model.name == "CreateQueue" and parsed.get("QueueUrl"):
+            self.created.append(parsed["QueueUrl"])
+        elif model.name == "DeleteQueue" and url:
+            self._deleted.add(_queue_name(url))
+        code = str(parsed.get("Error", {}).get("Code", ""))
+        if url and code.removeprefix("AWS.SimpleQueueService.") in ("QueueDoesNotExist", "NonExistentQueue"):
+            name = _queue_name(url)
+            if name in {_queue_name(u) for u in self.created} and name not in self._deleted:
+                self.lost = name
+
+
+def _queue_name(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+_QUEUES = pytest.StashKey[_QueueWatch]()
 
 
 _LAYER = pytest.StashKey[realism.Layer]()
@@ -249,12 +291,38 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LearnerTimeout):
         report.longrepr = str(call.excinfo.value)  # the message is the whole story: no traceback
+    if report.failed and _WAITED_ON_SERVER.search(report.longreprtext):
+        _stop_if_server_went_silent(item, report)
+    queues = item.stash.get(_QUEUES, None)
+    if report.failed and queues is not None and queues.lost:
+        report.longrepr = messages.queue_deleted_elsewhere(queues.lost)
+        return report
     layer = item.stash.get(_LAYER, None)
     if report.when == "call" and report.failed and layer is not None:
         notes = layer.report()
+        if adoption.learner_built():
+            notes = f"{messages.own_client()}\n{notes}".rstrip()
         if notes:
             report.longrepr = f"{report.longreprtext}\n{notes}"
     return report
+
+
+# A failure that may be a server that stopped answering, not the learner's code: the time limit, or a
+# network timeout in a call (botocore's words, in the learner's message or the grader's own traceback).
+_WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|ConnectTimeoutError|"
+                               r"EndpointConnectionError|Could not connect")
+
+
+def _stop_if_server_went_silent(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Ask the backend once; if it no longer answers, say so (not the learner's fault) and stop the run."""
+    spec = getattr(item, "callspec", None) and item.callspec.params.get("sqs_backend")
+    backend = item.config.stash[_STATE].backends.get(spec) if spec else None
+    if backend is None or not backend.endpoint_url:
+        return
+    silence = backend.silence()
+    if silence:
+        report.longrepr = messages.server_silent(silence)
+        item.session.shouldstop = messages.server_silent(silence)
 
 
 class _LongPollMeter:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import (SentRequests, attribute, bodies, counts, error_code, eventually, missing_queue_url,
-                               queue_url, receive_all)
+from sqs_kata.observe import (SentRequests, attribute, bodies, counts, error_code, eventually, is_missing_queue_error,
+                               missing_queue_url, queue_url, receive_all)
 
 # Real SQS may take a moment to finish a purge (up to 60 s, usually far less); moto and ElasticMQ
 # are done at once. So the checks wait for an empty queue with `eventually`.
@@ -83,7 +83,7 @@ def test_a_second_purge_within_60_seconds_returns_false_where_sqs_refuses_it(sqs
 def test_purge_lets_any_other_error_reach_the_caller(sqs, kata, make_queue, queue_prefix):
     missing = missing_queue_url(make_queue(), queue_prefix + "missing")
     error = kata.purge.raised(sqs, missing)
-    expect(isinstance(error, sqs.exceptions.QueueDoesNotExist),
+    expect(is_missing_queue_error(error),
            zh="只有 PurgeQueueInProgress 才回傳 False；其他錯誤（這裡是佇列不存在）要讓呼叫者看到，不要吞掉",
            en="only PurgeQueueInProgress means False; any other error (here: the queue does not exist) must reach "
               "the caller, not be swallowed", expected="QueueDoesNotExist raised",

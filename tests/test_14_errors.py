@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import SentRequests, bodies, counts, error_code, missing_queue_url, receive_all, short_poll, word
+from sqs_kata.observe import (MISSING_QUEUE_CODES, SentRequests, bodies, counts, error_code, missing_queue_url,
+                               receive_all, short_poll, word)
 
 # SQS's JSON protocol is "query compatible": botocore may report a missing queue under its new code
 # or its classic one, depending on the server's x-amzn-query-error header. Both are correct, with or
 # without the AWS.SimpleQueueService. prefix.
-MISSING_QUEUE_CODES = ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue")
 
 # What real SQS answers for an empty MessageBody (emulators may accept it, so the learner checks first).
 EMPTY_BODY_ERROR = "MissingParameter"
