@@ -126,3 +126,12 @@ def timed_out(seconds: float, last_call: str | None) -> str:
         f"that waits for a message that never comes?\n  last call: {last}\n  "
         "Hint: WaitTimeSeconds is at most 20; a loop must stop when a receive comes back empty.",
     )
+
+
+def copied_reference(number: int, reference_file: str) -> str:
+    """An exercise whose code loaded the reference solution (sqs_kata.copying): graded as usual, but shown."""
+    return say(
+        f"⚠ 練習 {number:02d} 引用了參考解答（{reference_file}）：照常評分，但老師會看到這件事。",
+        f"⚠ Exercise {number:02d} imports the reference solution ({reference_file}): it is graded, "
+        "but your teacher will see it.",
+    )
