@@ -30,10 +30,21 @@ def status_of(result: ExerciseResult) -> Text:
     if not result.written:
         return Text(not_written(), style="dim")
     if result.done:
-        return Text(say("✅ 完成", "✅ done"), style="green")
-    if result.total == 0:
+        status = Text(say("✅ 完成", "✅ done"), style="green")
+    elif result.total == 0:
         return Text(say("— 沒有可評分的測試", "— no gradable test"), style="dim")
-    return Text(say("✗ 還沒完成", "✗ not yet"), style="yellow")
+    else:
+        status = Text(say("✗ 還沒完成", "✗ not yet"), style="yellow")
+    if result.copied_reference:
+        status.append(say(" ⚠ 引用參考解答", " ⚠ uses the reference"), style="bold magenta")
+    return status
+
+
+def copy_notes(console: Console, results: Sequence[ExerciseResult]) -> None:
+    """One line per exercise whose code loaded the reference solution (see sqs_kata.copying)."""
+    for result in results:
+        if result.copy_note:
+            console.print(Text(result.copy_note, style="bold magenta"), soft_wrap=True)
 
 
 def board(console: Console, results: Sequence[ExerciseResult]) -> None:
@@ -48,6 +59,7 @@ def board(console: Console, results: Sequence[ExerciseResult]) -> None:
         table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), str(result.exercise.points),
                       tests, status_of(result))
     console.print(table)
+    copy_notes(console, results)
     done = sum(r.done for r in results)
     score, available = total_score(results)
     unwritten = sum(not r.written for r in results)
@@ -104,6 +116,7 @@ def verdict(console: Console, result: ExerciseResult, *, point_onwards: bool = T
                                f"❌ Exercise {n:02d}: {result.passed} of {result.total} tests pass. "
                                f"Fix the first failure above; stuck? `sqs-kata hint {n}`."),
                            style="bold red"))
+    copy_notes(console, [result])
 
 
 def hint(console: Console, exercise: Exercise, index: int, note: str = "") -> None:
@@ -126,9 +139,12 @@ def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
     for result in results:
         earned = (Text(f"{result.score:.2f}/{result.exercise.points}") if result.written
                   else Text(not_written(), style="dim"))
+        if result.copied_reference:
+            earned.append(" ⚠", style="bold magenta")
         table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)),
                       f"{result.passed}/{result.total}", earned)
     console.print(table)
+    copy_notes(console, results)
     score, available = total_score(results)
     percent = 100 * score / available if available else 0.0
     console.print(Text(say(f"總分：{score:.2f} / {available:g}（{percent:.0f}%）",

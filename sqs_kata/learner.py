@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import PROJECT_ROOT, messages
+from sqs_kata import PROJECT_ROOT, copying, messages
 from sqs_kata.targets import target_path, target_spec
 
 # The last learner call, for the timeout message: "last call: receive_all(sqs, '…')".
@@ -72,7 +72,7 @@ class LearnerModule:
         function = getattr(self._load(), name, None)
         if not callable(function):
             pytest.fail(messages.missing_function(name, self.file), pytrace=False)
-        return LearnerFunction(function, self.file)
+        return LearnerFunction(function, self.file, self.path)
 
 
 _loaded: dict[Path, ModuleType | str] = {}
@@ -89,7 +89,8 @@ def _import_file(path: Path, shown: str) -> ModuleType:
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
             try:
-                spec.loader.exec_module(module)
+                with copying.running(path):  # import-time code may load the reference solution
+                    spec.loader.exec_module(module)
                 _loaded[path] = module
             except SyntaxError as error:
                 line = (error.text or "").rstrip()
@@ -122,9 +123,10 @@ def _is_sqs_client(value: Any) -> bool:
 
 
 class LearnerFunction:
-    def __init__(self, function: Any, file: str) -> None:
+    def __init__(self, function: Any, file: str, path: Path | None = None) -> None:
         self._function = function
         self._file = file
+        self._path = path or Path(file)  # the learner file the function was taken from (copying watches it)
         self.__name__ = function.__name__
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -154,7 +156,8 @@ class LearnerFunction:
         last_call = call
         in_call = True
         try:
-            return self._function(*args, **kwargs)
+            with copying.running(self._path):
+                return self._function(*args, **kwargs)
         except let_through:
             raise
         except NotImplementedError:

@@ -159,3 +159,12 @@ def queue_deleted_elsewhere(queue: str) -> str:
         "tests. This is not your mistake: run again, or use a server of your own (`sqs-kata elasticmq`) or the "
         "built-in moto.",
     )
+
+
+def copied_reference(number: int, reference_file: str) -> str:
+    """An exercise whose code loaded the reference solution (sqs_kata.copying): graded as usual, but shown."""
+    return say(
+        f"⚠ 練習 {number:02d} 引用了參考解答（{reference_file}）：照常評分，但老師會看到這件事。",
+        f"⚠ Exercise {number:02d} imports the reference solution ({reference_file}): it is graded, "
+        "but your teacher will see it.",
+    )

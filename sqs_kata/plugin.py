@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import adoption, backends, checks, learner, manifest, messages, realism
+from sqs_kata import adoption, backends, checks, copying, learner, manifest, messages, realism
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
 
@@ -107,6 +107,8 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "(at-least-once) to the learner's receives in this test")
     config.stash[_STATE] = _Session(config)
     adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`
+    # Learner code that loads the reference solution is noted (sqs_kata.copying); grading solutions/ never is.
+    copying.arm(reference=config.rootpath / "solutions", target=config.stash[_STATE].target)
     json_path = config.getoption("--kata-json")
     if json_path:
         from sqs_kata.results import Recorder
@@ -118,6 +120,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_STATE, None)
     if state is not None:
         state.stop()
+    copying.disarm()
     # The run is over: spare the interpreter's last garbage collections. At exit Python collects every
     # generation again, and with boto3 and moto loaded that costs a third of a second -- more than a dozen
     # tests. Frozen objects are skipped by the collector; the process frees them as it ends. Objects made
@@ -388,6 +391,23 @@ def _learner_context(request: pytest.FixtureRequest) -> Iterator[None]:
     learner.last_call = None
     yield
     checks.current_exercise = checks.current_file = None
+    if exercise is not None:
+        copied = copying.found.get(request.config.stash[_STATE].target / exercise.filename)
+        if copied:  # the Recorder keeps it in this test's record; the CLI and the reports show it
+            request.node.user_properties.append(("copied_reference", copied))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """A plain `pytest` run names the exercises that use the reference (under the CLI, sqs-kata says it)."""
+    if config.getoption("--kata-json"):
+        return
+    state = config.stash.get(_STATE, None)
+    if state is None:
+        return
+    for exercise in manifest.load():
+        copied = copying.found.get(state.target / exercise.filename)
+        if copied:
+            terminalreporter.write_line(messages.copied_reference(exercise.number, copied), yellow=True, bold=True)
 
 
 class LearnerTimeout(BaseException):

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqs_kata import messages
 from sqs_kata.manifest import Exercise
 
 if TYPE_CHECKING:  # the CLI reads results without loading pytest; only the pytest process records them
@@ -55,7 +56,7 @@ class Recorder:
             "message": "", "duration": 0.0, "output": "",
         })
         record["duration"] += report.duration
-        for key in ("actions", "waited"):
+        for key in ("actions", "waited", "copied_reference"):
             if key in props:
                 record[key] = props[key]
         if report.when == "call":
@@ -147,6 +148,20 @@ class ExerciseResult:
     def first_failure(self) -> dict[str, Any] | None:
         return next((r for r in self.graded if r["outcome"] != "passed"), None)
 
+    @property
+    def copied_reference(self) -> str | None:
+        """The reference file this exercise's code loaded (sqs_kata.copying), seen in any of its tests.
+
+        The learner's module is loaded once per run, so what one test saw holds for the whole exercise.
+        """
+        return next((r["copied_reference"] for r in self.records if r.get("copied_reference")), None)
+
+    @property
+    def copy_note(self) -> str | None:
+        """The one line the board, check, grade and the reports show for an exercise that copies."""
+        copied = self.copied_reference
+        return messages.copied_reference(self.exercise.number, copied) if copied else None
+
 
 def summarize(records: Iterable[dict[str, Any]], exercises: Sequence[Exercise], root: Path) -> list[ExerciseResult]:
     by_slug: dict[str, list[dict[str, Any]]] = {}
@@ -182,8 +197,9 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None) -> 
                 "task_id": result.exercise.number,
             }
             if record["outcome"] != "passed":
-                test["message"] = record.get("message") or record["outcome"]
-            output = record.get("output") or ""
+                test["message"] = _noted(result.copy_note, record.get("message") or record["outcome"])
+            # exercism keeps a per-test message for failures only: the note goes in every test's output.
+            output = _noted(result.copy_note, record.get("output") or "")
             if output:
                 test["output"] = output[:EXERCISM_OUTPUT_LIMIT]
             if record.get("test_code"):
@@ -203,17 +219,33 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
         worth = result.exercise.points / result.total if result.total else 0.0
         for index, record in enumerate(result.graded, start=1):
             passed = record["outcome"] == "passed"
-            tests.append({
+            test: dict[str, Any] = {
                 "name": report_name(record, result.exercise),
                 "number": f"{result.exercise.number}.{index}",
                 "score": worth if passed else 0.0,
                 "max_score": worth,
                 "status": "passed" if passed else "failed",
-                "output": "" if passed else record.get("message") or record["outcome"],
+                "output": _noted(result.copy_note, "" if passed else record.get("message") or record["outcome"]),
                 "visibility": visibility,
-            })
+            }
+            if result.copied_reference:  # extra_data: for scripts reading the export, never shown to the student
+                test["extra_data"] = {"copied_reference": result.copied_reference}
+            tests.append(test)
     score, _ = total_score(results)
-    return {"score": round(score, 4), "visibility": visibility, "tests": tests}
+    report: dict[str, Any] = {"score": round(score, 4), "visibility": visibility, "tests": tests}
+    notes = [r.copy_note for r in results if r.copy_note]
+    if notes:  # the top of the results page, so that a teacher sees it before opening any test
+        report["output"] = "\n".join(notes)
+        report["extra_data"] = {"copied_reference": {f"{r.exercise.number:02d}": r.copied_reference
+                                                     for r in results if r.copied_reference}}
+    return report
+
+
+def _noted(note: str | None, text: str) -> str:
+    """`text` with the copy note in front: first, so that exercism's 500-character cut keeps it."""
+    if not note:
+        return text
+    return f"{note}\n{text}" if text else note
 
 
 @cache
