@@ -236,6 +236,53 @@ def test_a_broken_state_file_is_started_again(state):
     assert proc.returncode == 0 and f"hint 1/{len(FIRST.hints)}" in proc.stdout
 
 
+# Every shape of .sqs-kata/progress.json a learner (or a crash mid-write) can leave: each counts as no
+# file at all for exercise 1 (a count that is not a whole number >= 0 is dropped).
+DAMAGED_PROGRESS = {
+    "null": b"null",
+    "a list": b"[]",
+    "a number": b"7",
+    "hints_shown a list": b'{"hints_shown": []}',
+    "hints_shown null": b'{"hints_shown": null}',
+    "a null count": b'{"hints_shown": {"1": null}}',
+    "an infinite count": b'{"hints_shown": {"1": 1e999}}',
+    "a negative count": b'{"hints_shown": {"1": -3}}',
+    "a fractional count": b'{"hints_shown": {"1": 1.5}}',
+    "a text count": b'{"hints_shown": {"1": "2"}}',
+    "a boolean count": b'{"hints_shown": {"1": true}}',
+    "not UTF-8": b'{"hints_shown": {"1": "\xff\xfe"}}',
+    "not JSON": b"{not json",
+    "cut off": b'{"hints_shown": {"1": ',
+    "nested too deep": b"[" * 100_000 + b"]" * 100_000,
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("content", DAMAGED_PROGRESS.values(), ids=DAMAGED_PROGRESS.keys())
+def test_a_damaged_progress_file_counts_again_and_is_rewritten_clean(state, content):
+    assert FIRST.number == 1  # the counts above are exercise 1's
+    state.write_bytes(content)
+    proc = sqs_kata(state, "--lang", "en", "hint", "1")
+    assert proc.returncode == 0, said(proc)
+    assert f"hint 1/{len(FIRST.hints)}" in proc.stdout and FIRST.hints[0]["en"] in proc.stdout
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+    assert _json(state) == {"hints_shown": {"1": 1}}
+
+
+def test_a_damaged_count_leaves_the_good_ones(state):
+    state.write_text('{"hints_shown": {"1": -3, "2": 1, "3": 1e999}, "other": 1}', encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "hint", "1")
+    assert proc.returncode == 0 and f"hint 1/{len(FIRST.hints)}" in proc.stdout, said(proc)
+    assert _json(state) == {"hints_shown": {"1": 1, "2": 1}}
+
+
+def test_hint_all_with_a_count_past_the_hints_shows_each_once(state):
+    state.write_text('{"hints_shown": {"1": 1000}}', encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "hint", "1", "--all")
+    assert proc.returncode == 0, said(proc)
+    assert proc.stdout.count("💡") == len(FIRST.hints) and "Traceback" not in said(proc)
+
+
 # --- grade -----------------------------------------------------------------------------------------
 
 def test_grade_on_the_stubs_fails_every_test(stubs_graded):

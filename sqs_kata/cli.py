@@ -166,7 +166,7 @@ def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
         return OK
     progress = Progress()
     if args.all:
-        shown = progress.shown(n)
+        shown = min(progress.shown(n), available)  # a count edited past the hints there are shows them all
         if not shown:
             kata.say_line(f"還沒看過練習 {n:02d} 的提示。看第一個：`sqs-kata hint {n}`",
                           f"No hint of exercise {n:02d} shown yet. See the first: `sqs-kata hint {n}`")
