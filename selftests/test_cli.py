@@ -325,6 +325,53 @@ def test_grade_of_the_reference_is_full_marks_on_gradescope(solutions_graded):
     assert all(t["score"] == t["max_score"] for t in report["tests"])
 
 
+# Report paths no report can be written to. None of them may cost a grade: the target below is not a folder,
+# so a pytest that ran would say "is not a folder"; the check has to answer first, with exit code 2.
+def _unwritable_reports(tmp_path: Path) -> dict[str, tuple[list[str], list[str]]]:
+    folder = _mkdir(tmp_path / "reports")
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("", encoding="utf-8")
+    cases = {
+        "json into a folder": (["--json", str(folder)], [f"--json {folder}: this is a folder", "results.json"]),
+        "gradescope into a folder": (["--gradescope", str(folder)], [f"--gradescope {folder}: this is a folder"]),
+        "json under a file": (["--json", str(a_file / "r.json")],
+                              [f"--json {a_file / 'r.json'}: {a_file} is a file, not a folder."]),
+        "junit under a file": (["--junit", str(a_file / "j.xml")], [f"--junit {a_file / 'j.xml'}: {a_file} is a file"]),
+        "the same file twice": (["--json", "same.json", "--gradescope", "./same.json"],
+                                ["--json and --gradescope name the same file ./same.json",
+                                 "Give each report its own file."]),
+    }
+    if Path("/proc/self").is_dir():  # Linux: a folder nobody can create files in, root included
+        cases["json in /proc"] = (["--json", "/proc/x.json"], ["--json /proc/x.json: cannot be written ("])
+    return cases
+
+
+UNWRITABLE = ["json into a folder", "gradescope into a folder", "json under a file", "junit under a file",
+              "the same file twice", "json in /proc"]
+
+
+@pytest.mark.parametrize("case", UNWRITABLE)
+def test_a_report_path_that_cannot_be_written_is_refused_before_grading(state, tmp_path, case):
+    cases = _unwritable_reports(tmp_path)
+    if case not in cases:
+        pytest.skip("no /proc here")
+    options, words = cases[case]
+    proc = sqs_kata(state, "--lang", "en", "grade", *options, "--kata-target", str(tmp_path / "missing"),
+                    cwd=tmp_path)
+    assert proc.returncode == 2, said(proc)
+    assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1, said(proc)
+    assert proc.stderr.startswith("sqs-kata grade: error: ")
+    for word in words:
+        assert word in proc.stderr, proc.stderr
+    assert "is not a folder" not in said(proc) and "Traceback" not in said(proc)  # pytest never ran
+    assert not (tmp_path / "same.json").exists()
+
+
+def test_a_refused_report_path_is_said_in_zh_tw(state, tmp_path):
+    proc = sqs_kata(state, "--lang", "zh-TW", "grade", "--json", str(tmp_path), "--kata-target", str(tmp_path / "no"))
+    assert proc.returncode == 2 and f"--json {tmp_path}：這是一個資料夾" in proc.stderr, said(proc)
+
+
 def test_grade_that_cannot_run_writes_an_error_report(state, tmp_path):
     proc = sqs_kata(state, "--lang", "en", "grade", "--json", "r.json", "--gradescope", "g.json",
                     "--kata-target", str(tmp_path / "missing"), cwd=tmp_path)

@@ -187,6 +187,10 @@ def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
 
 
 def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
+    refused = _refused_report_path(args)
+    if refused:  # before grading: a wrong path should cost a second, not a whole grade and a traceback
+        print(f"sqs-kata grade: error: {refused}", file=sys.stderr)
+        return USAGE
     extra = [f"--junitxml={Path(args.junit).resolve()}"] if args.junit else []
     outcome, results = kata.run(extra=extra)
     wrote: list[str] = []
@@ -326,6 +330,48 @@ def _shown_path(path: Path) -> str:
 
 def _first_lines(message: str, count: int = 3) -> str:
     return "\n    ".join(message.strip().splitlines()[:count])
+
+
+def _refused_report_path(args: argparse.Namespace) -> str | None:
+    """Why a report of `grade` could not be written where asked (one line), or None when all can be."""
+    reports = [(option, value) for option, value in
+               (("--json", args.json), ("--gradescope", args.gradescope), ("--junit", args.junit)) if value]
+    seen: dict[Path, str] = {}
+    for option, value in reports:  # the messages show each path as it was typed
+        same = seen.setdefault(Path(value).resolve(), option)
+        if same != option:
+            return say(f"{same} 和 {option} 指向同一個檔案 {value}：一個會蓋掉另一個。請給每份報告自己的檔名。",
+                       f"{same} and {option} name the same file {value}: one would overwrite the other. "
+                       "Give each report its own file.")
+        why = _cannot_write(Path(value))
+        if why:
+            return say(f"{option} {value}：{why}", f"{option} {value}: {why}")
+    return None
+
+
+def _cannot_write(path: Path) -> str | None:
+    """Why `path` cannot take a report, found by trying (permissions alone do not tell: root, /proc,
+    a read-only disk); None when it can. Missing parent folders are made, as writing the report would."""
+    if path.is_dir():
+        return say(f"這是一個資料夾；請給檔案名稱，例如 {path / 'results.json'}",
+                   f"this is a folder; give a file name, e.g. {path / 'results.json'}")
+    blocker = next((folder for folder in path.parents if folder.exists()), None)
+    if blocker is not None and not blocker.is_dir():  # else mkdir would only say "File exists"
+        return say(f"{blocker} 是檔案，不是資料夾。", f"{blocker} is a file, not a folder.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("ab"):  # opening to append changes nothing in the file
+                pass
+        else:
+            with path.open("xb"):
+                pass
+            path.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return say(f"無法寫入（{reason}）；請選一個可以寫入的資料夾。",
+                   f"cannot be written ({reason}); choose a folder you can write to.")
+    return None
 
 
 def _write_json(path: Path, data: object) -> None:
