@@ -439,3 +439,117 @@ def test_watch_reruns_the_saved_exercise_and_stops_cleanly_on_ctrl_c(state, tmp_
             process.kill()
             process.wait()
     assert "Traceback" not in "".join(seen)
+
+
+# --- hard exits: learner code that ends the grading process itself (os._exit) ------------------------------
+
+SECOND = WRITTEN[1]  # its file ends the process when imported: the first exercise is graded before that
+
+
+def _target_ending(folder: Path, *, on_import: bool) -> tuple[Path, str]:
+    """A copy of solutions/ whose code calls os._exit: at the top of the second exercise's file (on import),
+    or as the first line of the first exercise's greet() (os._exit(0): an exit code that says all is well)."""
+    target = folder / "target"
+    shutil.copytree(PROJECT_ROOT / "solutions", target)
+    if on_import:
+        path = target / SECOND.filename
+        path.write_text(path.read_text(encoding="utf-8") + "\nimport os\nos._exit(1)\n", encoding="utf-8")
+    else:
+        path = target / FIRST.filename
+        source = path.read_text(encoding="utf-8")
+        head = source.index("def greet(")
+        body = source.index(":\n", head) + 2
+        path.write_text(source[:body] + "    import os\n    os._exit(0)\n" + source[body:], encoding="utf-8")
+    return target, str(path)  # the grader shows a file outside the project by its full path
+
+
+@pytest.fixture(scope="module")
+def ends_on_import(workdir: Path) -> tuple[Path, str]:
+    return _target_ending(_mkdir(workdir / "ends-on-import"), on_import=True)
+
+
+@pytest.fixture(scope="module")
+def ends_in_a_call(workdir: Path) -> tuple[Path, str]:
+    return _target_ending(_mkdir(workdir / "ends-in-a-call"), on_import=False)
+
+
+@pytest.fixture(scope="module")
+def graded_ending_on_import(workdir: Path, ends_on_import) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = _mkdir(workdir / "ended-grade")
+    proc = sqs_kata(workdir / "s6.json", "--lang", "en", "grade", "--json", "results.json", "--gradescope",
+                    "gradescope.json", "--kata-target", str(ends_on_import[0]), cwd=out)
+    return proc, out
+
+
+def test_a_file_that_ends_the_process_on_import_is_named_by_grade(graded_ending_on_import, ends_on_import):
+    proc, _ = graded_ending_on_import
+    _, shown = ends_on_import
+    assert proc.returncode == 1, said(proc)
+    assert (f"💥 {shown} ended the Python process while it was being imported (os._exit?), so grading stopped "
+            "there") in proc.stdout, said(proc)
+    assert f"Remove the line that ends the process from the top level of {shown}" in proc.stdout
+    assert proc.stdout.count("ended the Python process") == 1
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_the_grade_sheet_shows_the_error_and_what_did_not_run(graded_ending_on_import):
+    proc, _ = graded_ending_on_import
+    assert re.search(r" (\d+)/\1 ", _row(proc.stdout, FIRST)), _row(proc.stdout, FIRST)  # graded before the end
+    assert re.search(r" 0/[1-9]\d* 💥 error: ended the grading", _row(proc.stdout, SECOND)), proc.stdout
+    for exercise in WRITTEN[2:]:
+        assert re.search(r" 0/[1-9]\d* — did not run", _row(proc.stdout, exercise)), proc.stdout
+    assert "0/0" not in proc.stdout
+
+
+def test_the_reports_of_a_run_that_ended_on_import_say_error(graded_ending_on_import, ends_on_import):
+    _, out = graded_ending_on_import
+    _, shown = ends_on_import
+    report = _json(out / "results.json")
+    jsonschema.validate(report, results.schema("exercism-v3"))
+    assert report["status"] == "error" and report["message"].startswith(f"{shown} ended the Python process")
+    first = [t for t in report["tests"] if t["task_id"] == FIRST.number]
+    later = [t for t in report["tests"] if t["task_id"] != FIRST.number]
+    assert first and all(t["status"] == "pass" for t in first)
+    assert {t["task_id"] for t in later} == {e.number for e in WRITTEN[1:]}
+    assert all(t["status"] == "error" for t in later)
+    assert any("did not run" in t["message"] for t in later)
+    gradescope = _json(out / "gradescope.json")
+    jsonschema.validate(gradescope, results.schema("gradescope"))
+    assert gradescope["score"] == pytest.approx(FIRST.points)
+    assert gradescope["output"].startswith(f"{shown} ended the Python process")
+    assert all(t["score"] == 0 and t["status"] == "failed" for t in gradescope["tests"]
+               if not t["name"].startswith(f"{FIRST.number:02d} "))
+
+
+def test_the_board_shows_a_file_that_ended_the_process_as_an_error(state, ends_on_import):
+    target, shown = ends_on_import
+    proc = sqs_kata(state, "--kata-target", str(target), SQS_KATA_LANG="zh-TW")
+    assert proc.returncode == 1, said(proc)
+    assert "💥 錯誤：結束了評分程序" in _row(proc.stdout, SECOND), proc.stdout
+    assert f"{shown} 在被匯入（import）時結束了整個 Python 程序（os._exit？）" in proc.stdout
+    assert "0/0" not in proc.stdout and not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_check_names_the_function_that_ended_the_process(state, ends_in_a_call):
+    target, shown = ends_in_a_call
+    proc = sqs_kata(state, "check", str(FIRST.number), "--kata-target", str(target), SQS_KATA_LANG="zh-TW")
+    assert proc.returncode == 1, said(proc)
+    assert re.search(rf"💥 {re.escape(shown)} 的 greet\(\) 在測試 test_\w+ 中結束了整個 Python 程序（os._exit？）",
+                     proc.stdout), proc.stdout
+    assert "請拿掉 greet() 裡的 os._exit()" in proc.stdout
+    assert "✅" not in proc.stdout and not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_next_and_watch_say_the_same_one_message(state, ends_in_a_call):
+    target, shown = ends_in_a_call
+    said_by = {}
+    for command in (["next"], ["watch", "--max-runs", "1"]):
+        proc = sqs_kata(state, "--lang", "en", *command, "--kata-target", str(target))
+        assert proc.returncode == 1, said(proc)
+        assert not any(word in said(proc) for word in NOISE), said(proc)
+        [line] = [line for line in proc.stdout.splitlines() if line.startswith("💥")]
+        said_by[command[0]] = line
+    assert said_by["next"] == said_by["watch"]
+    assert re.match(rf"💥 greet\(\) in {re.escape(shown)} ended the Python process during test_\w+ \(os._exit\?\), "
+                    r"so grading stopped there", said_by["next"]), said_by["next"]
+    assert "remove the os._exit() (or whatever ends the process) from greet()" in said_by["next"]

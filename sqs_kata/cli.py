@@ -65,6 +65,8 @@ class Kata:
             terminal = self.out.is_terminal
             outcome = runner.run(files, self.options, extra=extra, echo=self._echo,
                                  color=terminal, columns=self.out.width if terminal else None)
+            if outcome.output and not outcome.output.endswith("\n"):
+                self._echo("\n")  # a process that ended mid-line (os._exit after the progress dots)
         else:
             with self.err.status(say("執行測試中…", "running the tests…")):
                 outcome = runner.run(files, self.options, extra=extra)
@@ -100,6 +102,12 @@ class Kata:
         board.problem(self.err, outcome.problem or "", hint)
         return outcome.returncode if outcome.returncode not in (OK, FAILING) else CANNOT_RUN
 
+    def ended(self, outcome: runner.Run) -> bool:
+        """Say that learner code ended the grading process part-way (os._exit), if it did."""
+        if outcome.ended:
+            board.ended(self.out, outcome.ended)
+        return outcome.ended is not None
+
     def say_line(self, zh: str, en: str, style: str = "") -> None:
         self.out.print(Text(say(zh, en), style=style))
 
@@ -116,6 +124,8 @@ def cmd_board(kata: Kata, args: argparse.Namespace) -> int:
     if outcome.problem:
         return kata.cannot_run(outcome)
     board.board(kata.out, results)
+    if kata.ended(outcome):
+        return FAILING
     current = first_unfinished(results)
     if current is None:
         board.all_pass(kata.out, results)
@@ -136,6 +146,8 @@ def cmd_check(kata: Kata, args: argparse.Namespace) -> int:
     outcome, [result] = kata.run([exercise], echo=True)
     if outcome.problem:
         return kata.cannot_run(outcome)
+    if kata.ended(outcome):
+        return FAILING
     board.verdict(kata.out, result)
     return OK if result.done else FAILING
 
@@ -195,10 +207,10 @@ def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
     outcome, results = kata.run(extra=extra)
     wrote: list[str] = []
     if args.json:
-        _write_json(Path(args.json), exercism_v3(results, outcome.problem))
+        _write_json(Path(args.json), exercism_v3(results, outcome.problem, ended=outcome.ended))
         wrote.append(args.json)
     if args.gradescope:
-        _write_json(Path(args.gradescope), gradescope(results, outcome.problem))
+        _write_json(Path(args.gradescope), gradescope(results, outcome.problem, ended=outcome.ended))
         wrote.append(args.gradescope)
     if args.junit and Path(args.junit).is_file():
         wrote.append(args.junit)
@@ -206,7 +218,8 @@ def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
         code = kata.cannot_run(outcome)
     else:
         board.grade_sheet(kata.out, results)
-        code = OK if all(r.done for r in results if r.written) else FAILING
+        done = all(r.done for r in results if r.written)
+        code = FAILING if kata.ended(outcome) or not done else OK
     for name in wrote:
         kata.say_line(f"已寫入 {name}", f"wrote {name}", "dim")
     return code
@@ -283,6 +296,8 @@ def _first_unfinished(kata: Kata) -> ExerciseResult | int:
     outcome, results = kata.run()
     if outcome.problem:
         return kata.cannot_run(outcome)
+    if kata.ended(outcome):
+        return FAILING
     current = first_unfinished(results)
     if current is None:
         board.all_pass(kata.out, results)
