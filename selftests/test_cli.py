@@ -553,3 +553,16 @@ def test_next_and_watch_say_the_same_one_message(state, ends_in_a_call):
     assert re.match(rf"💥 greet\(\) in {re.escape(shown)} ended the Python process during test_\w+ \(os._exit\?\), "
                     r"so grading stopped there", said_by["next"]), said_by["next"]
     assert "remove the os._exit() (or whatever ends the process) from greet()" in said_by["next"]
+
+
+def test_sys_exit_on_import_fails_that_exercise_with_one_message(state, tmp_path):
+    target = tmp_path / "target"
+    shutil.copytree(PROJECT_ROOT / "solutions", target)
+    path = target / SECOND.filename
+    path.write_text(path.read_text(encoding="utf-8") + "\nimport sys\nsys.exit(3)\n", encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "check", str(SECOND.number), "--kata-target", str(target))
+    assert proc.returncode == 1, said(proc)
+    assert re.search(rf"{re.escape(str(path))}:\d+ \(in <module>\): sys.exit\(3\) ends the program as soon as the "
+                     r"file is imported", proc.stdout), proc.stdout
+    assert "SystemExit" not in said(proc) and "ended the Python process" not in proc.stdout
+    assert not any(word in said(proc) for word in NOISE), said(proc)
