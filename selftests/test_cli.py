@@ -236,6 +236,53 @@ def test_a_broken_state_file_is_started_again(state):
     assert proc.returncode == 0 and f"hint 1/{len(FIRST.hints)}" in proc.stdout
 
 
+# Every shape of .sqs-kata/progress.json a learner (or a crash mid-write) can leave: each counts as no
+# file at all for exercise 1 (a count that is not a whole number >= 0 is dropped).
+DAMAGED_PROGRESS = {
+    "null": b"null",
+    "a list": b"[]",
+    "a number": b"7",
+    "hints_shown a list": b'{"hints_shown": []}',
+    "hints_shown null": b'{"hints_shown": null}',
+    "a null count": b'{"hints_shown": {"1": null}}',
+    "an infinite count": b'{"hints_shown": {"1": 1e999}}',
+    "a negative count": b'{"hints_shown": {"1": -3}}',
+    "a fractional count": b'{"hints_shown": {"1": 1.5}}',
+    "a text count": b'{"hints_shown": {"1": "2"}}',
+    "a boolean count": b'{"hints_shown": {"1": true}}',
+    "not UTF-8": b'{"hints_shown": {"1": "\xff\xfe"}}',
+    "not JSON": b"{not json",
+    "cut off": b'{"hints_shown": {"1": ',
+    "nested too deep": b"[" * 100_000 + b"]" * 100_000,
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("content", DAMAGED_PROGRESS.values(), ids=DAMAGED_PROGRESS.keys())
+def test_a_damaged_progress_file_counts_again_and_is_rewritten_clean(state, content):
+    assert FIRST.number == 1  # the counts above are exercise 1's
+    state.write_bytes(content)
+    proc = sqs_kata(state, "--lang", "en", "hint", "1")
+    assert proc.returncode == 0, said(proc)
+    assert f"hint 1/{len(FIRST.hints)}" in proc.stdout and FIRST.hints[0]["en"] in proc.stdout
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+    assert _json(state) == {"hints_shown": {"1": 1}}
+
+
+def test_a_damaged_count_leaves_the_good_ones(state):
+    state.write_text('{"hints_shown": {"1": -3, "2": 1, "3": 1e999}, "other": 1}', encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "hint", "1")
+    assert proc.returncode == 0 and f"hint 1/{len(FIRST.hints)}" in proc.stdout, said(proc)
+    assert _json(state) == {"hints_shown": {"1": 1, "2": 1}}
+
+
+def test_hint_all_with_a_count_past_the_hints_shows_each_once(state):
+    state.write_text('{"hints_shown": {"1": 1000}}', encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "hint", "1", "--all")
+    assert proc.returncode == 0, said(proc)
+    assert proc.stdout.count("💡") == len(FIRST.hints) and "Traceback" not in said(proc)
+
+
 # --- grade -----------------------------------------------------------------------------------------
 
 def test_grade_on_the_stubs_fails_every_test(stubs_graded):
@@ -276,6 +323,53 @@ def test_grade_of_the_reference_is_full_marks_on_gradescope(solutions_graded):
     assert report["score"] == pytest.approx(full)
     assert sum(t["max_score"] for t in report["tests"]) == pytest.approx(full)
     assert all(t["score"] == t["max_score"] for t in report["tests"])
+
+
+# Report paths no report can be written to. None of them may cost a grade: the target below is not a folder,
+# so a pytest that ran would say "is not a folder"; the check has to answer first, with exit code 2.
+def _unwritable_reports(tmp_path: Path) -> dict[str, tuple[list[str], list[str]]]:
+    folder = _mkdir(tmp_path / "reports")
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("", encoding="utf-8")
+    cases = {
+        "json into a folder": (["--json", str(folder)], [f"--json {folder}: this is a folder", "results.json"]),
+        "gradescope into a folder": (["--gradescope", str(folder)], [f"--gradescope {folder}: this is a folder"]),
+        "json under a file": (["--json", str(a_file / "r.json")],
+                              [f"--json {a_file / 'r.json'}: {a_file} is a file, not a folder."]),
+        "junit under a file": (["--junit", str(a_file / "j.xml")], [f"--junit {a_file / 'j.xml'}: {a_file} is a file"]),
+        "the same file twice": (["--json", "same.json", "--gradescope", "./same.json"],
+                                ["--json and --gradescope name the same file ./same.json",
+                                 "Give each report its own file."]),
+    }
+    if Path("/proc/self").is_dir():  # Linux: a folder nobody can create files in, root included
+        cases["json in /proc"] = (["--json", "/proc/x.json"], ["--json /proc/x.json: cannot be written ("])
+    return cases
+
+
+UNWRITABLE = ["json into a folder", "gradescope into a folder", "json under a file", "junit under a file",
+              "the same file twice", "json in /proc"]
+
+
+@pytest.mark.parametrize("case", UNWRITABLE)
+def test_a_report_path_that_cannot_be_written_is_refused_before_grading(state, tmp_path, case):
+    cases = _unwritable_reports(tmp_path)
+    if case not in cases:
+        pytest.skip("no /proc here")
+    options, words = cases[case]
+    proc = sqs_kata(state, "--lang", "en", "grade", *options, "--kata-target", str(tmp_path / "missing"),
+                    cwd=tmp_path)
+    assert proc.returncode == 2, said(proc)
+    assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1, said(proc)
+    assert proc.stderr.startswith("sqs-kata grade: error: ")
+    for word in words:
+        assert word in proc.stderr, proc.stderr
+    assert "is not a folder" not in said(proc) and "Traceback" not in said(proc)  # pytest never ran
+    assert not (tmp_path / "same.json").exists()
+
+
+def test_a_refused_report_path_is_said_in_zh_tw(state, tmp_path):
+    proc = sqs_kata(state, "--lang", "zh-TW", "grade", "--json", str(tmp_path), "--kata-target", str(tmp_path / "no"))
+    assert proc.returncode == 2 and f"--json {tmp_path}：這是一個資料夾" in proc.stderr, said(proc)
 
 
 def test_grade_that_cannot_run_writes_an_error_report(state, tmp_path):
@@ -345,3 +439,130 @@ def test_watch_reruns_the_saved_exercise_and_stops_cleanly_on_ctrl_c(state, tmp_
             process.kill()
             process.wait()
     assert "Traceback" not in "".join(seen)
+
+
+# --- hard exits: learner code that ends the grading process itself (os._exit) ------------------------------
+
+SECOND = WRITTEN[1]  # its file ends the process when imported: the first exercise is graded before that
+
+
+def _target_ending(folder: Path, *, on_import: bool) -> tuple[Path, str]:
+    """A copy of solutions/ whose code calls os._exit: at the top of the second exercise's file (on import),
+    or as the first line of the first exercise's greet() (os._exit(0): an exit code that says all is well)."""
+    target = folder / "target"
+    shutil.copytree(PROJECT_ROOT / "solutions", target)
+    if on_import:
+        path = target / SECOND.filename
+        path.write_text(path.read_text(encoding="utf-8") + "\nimport os\nos._exit(1)\n", encoding="utf-8")
+    else:
+        path = target / FIRST.filename
+        source = path.read_text(encoding="utf-8")
+        head = source.index("def greet(")
+        body = source.index(":\n", head) + 2
+        path.write_text(source[:body] + "    import os\n    os._exit(0)\n" + source[body:], encoding="utf-8")
+    return target, str(path)  # the grader shows a file outside the project by its full path
+
+
+@pytest.fixture(scope="module")
+def ends_on_import(workdir: Path) -> tuple[Path, str]:
+    return _target_ending(_mkdir(workdir / "ends-on-import"), on_import=True)
+
+
+@pytest.fixture(scope="module")
+def ends_in_a_call(workdir: Path) -> tuple[Path, str]:
+    return _target_ending(_mkdir(workdir / "ends-in-a-call"), on_import=False)
+
+
+@pytest.fixture(scope="module")
+def graded_ending_on_import(workdir: Path, ends_on_import) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = _mkdir(workdir / "ended-grade")
+    proc = sqs_kata(workdir / "s6.json", "--lang", "en", "grade", "--json", "results.json", "--gradescope",
+                    "gradescope.json", "--kata-target", str(ends_on_import[0]), cwd=out)
+    return proc, out
+
+
+def test_a_file_that_ends_the_process_on_import_is_named_by_grade(graded_ending_on_import, ends_on_import):
+    proc, _ = graded_ending_on_import
+    _, shown = ends_on_import
+    assert proc.returncode == 1, said(proc)
+    assert (f"💥 {shown} ended the Python process while it was being imported (os._exit?), so grading stopped "
+            "there") in proc.stdout, said(proc)
+    assert f"Remove the line that ends the process from the top level of {shown}" in proc.stdout
+    assert proc.stdout.count("ended the Python process") == 1
+    assert not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_the_grade_sheet_shows_the_error_and_what_did_not_run(graded_ending_on_import):
+    proc, _ = graded_ending_on_import
+    assert re.search(r" (\d+)/\1 ", _row(proc.stdout, FIRST)), _row(proc.stdout, FIRST)  # graded before the end
+    assert re.search(r" 0/[1-9]\d* 💥 error: ended the grading", _row(proc.stdout, SECOND)), proc.stdout
+    for exercise in WRITTEN[2:]:
+        assert re.search(r" 0/[1-9]\d* — did not run", _row(proc.stdout, exercise)), proc.stdout
+    assert "0/0" not in proc.stdout
+
+
+def test_the_reports_of_a_run_that_ended_on_import_say_error(graded_ending_on_import, ends_on_import):
+    _, out = graded_ending_on_import
+    _, shown = ends_on_import
+    report = _json(out / "results.json")
+    jsonschema.validate(report, results.schema("exercism-v3"))
+    assert report["status"] == "error" and report["message"].startswith(f"{shown} ended the Python process")
+    first = [t for t in report["tests"] if t["task_id"] == FIRST.number]
+    later = [t for t in report["tests"] if t["task_id"] != FIRST.number]
+    assert first and all(t["status"] == "pass" for t in first)
+    assert {t["task_id"] for t in later} == {e.number for e in WRITTEN[1:]}
+    assert all(t["status"] == "error" for t in later)
+    assert any("did not run" in t["message"] for t in later)
+    gradescope = _json(out / "gradescope.json")
+    jsonschema.validate(gradescope, results.schema("gradescope"))
+    assert gradescope["score"] == pytest.approx(FIRST.points)
+    assert gradescope["output"].startswith(f"{shown} ended the Python process")
+    assert all(t["score"] == 0 and t["status"] == "failed" for t in gradescope["tests"]
+               if not t["name"].startswith(f"{FIRST.number:02d} "))
+
+
+def test_the_board_shows_a_file_that_ended_the_process_as_an_error(state, ends_on_import):
+    target, shown = ends_on_import
+    proc = sqs_kata(state, "--kata-target", str(target), SQS_KATA_LANG="zh-TW")
+    assert proc.returncode == 1, said(proc)
+    assert "💥 錯誤：結束了評分程序" in _row(proc.stdout, SECOND), proc.stdout
+    assert f"{shown} 在被匯入（import）時結束了整個 Python 程序（os._exit？）" in proc.stdout
+    assert "0/0" not in proc.stdout and not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_check_names_the_function_that_ended_the_process(state, ends_in_a_call):
+    target, shown = ends_in_a_call
+    proc = sqs_kata(state, "check", str(FIRST.number), "--kata-target", str(target), SQS_KATA_LANG="zh-TW")
+    assert proc.returncode == 1, said(proc)
+    assert re.search(rf"💥 {re.escape(shown)} 的 greet\(\) 在測試 test_\w+ 中結束了整個 Python 程序（os._exit？）",
+                     proc.stdout), proc.stdout
+    assert "請拿掉 greet() 裡的 os._exit()" in proc.stdout
+    assert "✅" not in proc.stdout and not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_next_and_watch_say_the_same_one_message(state, ends_in_a_call):
+    target, shown = ends_in_a_call
+    said_by = {}
+    for command in (["next"], ["watch", "--max-runs", "1"]):
+        proc = sqs_kata(state, "--lang", "en", *command, "--kata-target", str(target))
+        assert proc.returncode == 1, said(proc)
+        assert not any(word in said(proc) for word in NOISE), said(proc)
+        [line] = [line for line in proc.stdout.splitlines() if line.startswith("💥")]
+        said_by[command[0]] = line
+    assert said_by["next"] == said_by["watch"]
+    assert re.match(rf"💥 greet\(\) in {re.escape(shown)} ended the Python process during test_\w+ \(os._exit\?\), "
+                    r"so grading stopped there", said_by["next"]), said_by["next"]
+    assert "remove the os._exit() (or whatever ends the process) from greet()" in said_by["next"]
+
+
+def test_sys_exit_on_import_fails_that_exercise_with_one_message(state, tmp_path):
+    target = tmp_path / "target"
+    shutil.copytree(PROJECT_ROOT / "solutions", target)
+    path = target / SECOND.filename
+    path.write_text(path.read_text(encoding="utf-8") + "\nimport sys\nsys.exit(3)\n", encoding="utf-8")
+    proc = sqs_kata(state, "--lang", "en", "check", str(SECOND.number), "--kata-target", str(target))
+    assert proc.returncode == 1, said(proc)
+    assert re.search(rf"{re.escape(str(path))}:\d+ \(in <module>\): sys.exit\(3\) ends the program as soon as the "
+                     r"file is imported", proc.stdout), proc.stdout
+    assert "SystemExit" not in said(proc) and "ended the Python process" not in proc.stdout
+    assert not any(word in said(proc) for word in NOISE), said(proc)

@@ -203,3 +203,97 @@ def test_all_done_is_said_in_both_languages(kata_root, lang, words):
         messages.set_language(None)
     for word in words:
         assert word in screen.getvalue()
+
+
+# --- a run that learner code ended outright (os._exit): what the child leaves, what the CLI makes of it --------
+
+def test_the_breadcrumb_says_where_learner_code_runs_and_writes_only_changes(tmp_path, monkeypatch):
+    path = tmp_path / "records.json.current"
+    crumb = results.Breadcrumb(path)
+    writes = []
+    real_write = results._write_at_start
+    monkeypatch.setattr(results, "_write_at_start", lambda fd, data: writes.append(data) or real_write(fd, data))
+    crumb.start_test("tests/test_01_one.py::test_a[moto]")
+    before = crumb.enter({"calling": "send_text", "file": "exercises/01_one.py"})
+    crumb.enter({"calling": "send_text", "file": "exercises/01_one.py"})  # unchanged: not written again
+    assert results._first_json(path.read_bytes()) == {
+        "test": "tests/test_01_one.py::test_a[moto]", "calling": "send_text", "file": "exercises/01_one.py"}
+    crumb.leave(before)
+    assert results._first_json(path.read_bytes()) == {"test": "tests/test_01_one.py::test_a[moto]"}
+    assert len(writes) == 3
+    crumb.close()
+    crumb.start_test("tests/test_01_one.py::test_b[moto]")  # after close: dropped, not an error
+    assert len(writes) == 3
+
+
+def _halted_run(folder: Path, current: bytes, *partial: dict) -> Path:
+    path = folder / "records.json"
+    results.current_file(path).write_bytes(current)
+    lines = [json.dumps(entry).encode() for entry in partial]
+    results.partial_file(path).write_bytes(b"\n".join(lines) + b'\n{"record": {"nodeid": "cut of')
+    return path
+
+
+def test_a_run_without_its_end_mark_is_read_back_as_a_halt(tmp_path):
+    path = _halted_run(tmp_path, b'{"test": "tests/test_02_two.py::test_e[moto]", "importing": "ex/02_two.py"}   ',
+                       {"collected": {"tests/test_01_one.py::test_a[moto]": "01_one",
+                                      "tests/test_02_two.py::test_e[moto]": "02_two"}},
+                       {"record": record("01_one", "test_a", "passed")})
+    halt = results.read_halt(path)
+    assert halt is not None and halt.importing == "ex/02_two.py" and halt.test.endswith("test_e[moto]")
+    assert [r["nodeid"] for r in halt.records] == ["tests/test_01_one.py::test_a[moto]"]  # the cut-off line is left out
+    assert len(halt.collected) == 2
+    results.session_file(path).write_text("{}", encoding="utf-8")  # the end mark: a normal run
+    assert results.read_halt(path) is None
+    assert results.read_halt(tmp_path / "never-started.json") is None
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["The grading process ended abruptly (exit code -9) during test_e[moto]",
+            'pytest "tests/test_02_two.py::test_e[moto]"']),
+    ("zh-TW", ["評分程序在測試 test_e[moto] 執行中突然結束（結束碼 -9）"]),
+])
+def test_an_end_outside_learner_code_still_names_the_test_and_fails_its_exercise(kata_root, tmp_path, lang, words):
+    halt = results.Halt([record("01_one", "test_a", "passed")],
+                        {"tests/test_01_one.py::test_a[moto]": "01_one", "tests/test_02_two.py::test_e[moto]": "02_two",
+                         "tests/test_02_two.py::test_f[moto]": "02_two"}, "tests/test_02_two.py::test_e[moto]")
+    messages.set_language(lang)
+    try:
+        records, ended, problem = runner._after_halt(halt, -9, None, "", "")
+    finally:
+        messages.set_language(None)
+    assert problem is None and ended is not None
+    for word in words:
+        assert word in ended, ended
+    one, two, _ = results.summarize(records, (ONE, TWO, LATER), kata_root)
+    assert one.done and two.ended_the_run and (two.passed, two.total) == (0, 2)
+    exercism = results.exercism_v3([one, two], ended=ended)
+    jsonschema.validate(exercism, results.schema("exercism-v3"))
+    assert exercism["status"] == "error" and [t["status"] for t in exercism["tests"]] == ["pass", "error", "error"]
+    gradescope = results.gradescope([one, two], ended=ended)
+    jsonschema.validate(gradescope, results.schema("gradescope"))
+    assert gradescope["score"] == ONE.points and gradescope["output"] == ended
+
+
+def test_an_end_before_any_test_is_a_problem_of_the_run():
+    records, ended, problem = runner._after_halt(results.Halt([], {}, None), 1, None, "", "boom\n")
+    assert records == [] and ended is None
+    assert problem.startswith("The grading process ended abruptly before any test started (exit code 1)")
+    assert problem.endswith("boom")
+
+
+@pytest.mark.parametrize("lang, words", [("en", ["💥 error: ended the grading", "— did not run"]),
+                                         ("zh-TW", ["💥 錯誤：結束了評分程序", "— 沒有執行"])])
+def test_the_board_shows_the_exercise_that_ended_the_run_and_those_that_did_not_run(kata_root, lang, words):
+    halt = results.Halt([], {"tests/test_01_one.py::test_a[moto]": "01_one", "tests/test_02_two.py::test_e[moto]": "02_two"},
+                        "tests/test_01_one.py::test_a[moto]", calling="send_text", file="exercises/01_one.py")
+    messages.set_language(lang)
+    try:
+        records, _, _ = runner._after_halt(halt, 0, None, "", "")
+        screen = io.StringIO()
+        board.board(Console(file=screen, width=120), results.summarize(records, (ONE, TWO, LATER), kata_root))
+    finally:
+        messages.set_language(None)
+    for word in words:
+        assert word in screen.getvalue()
+    assert "0/1" in screen.getvalue()

@@ -29,6 +29,10 @@ def not_written() -> str:
 def status_of(result: ExerciseResult) -> Text:
     if not result.written:
         return Text(not_written(), style="dim")
+    if result.ended_the_run:
+        return Text(say("💥 錯誤：結束了評分程序", "💥 error: ended the grading"), style="bold red")
+    if result.not_run:
+        return Text(say("— 沒有執行", "— did not run"), style="dim")
     if result.done:
         status = Text(say("✅ 完成", "✅ done"), style="green")
     elif result.total == 0:
@@ -141,8 +145,10 @@ def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
                   else Text(not_written(), style="dim"))
         if result.copied_reference:
             earned.append(" ⚠", style="bold magenta")
-        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)),
-                      f"{result.passed}/{result.total}", earned)
+        tests = f"{result.passed}/{result.total}"
+        if result.ended_the_run or result.not_run:  # so the sheet alone cannot read as a plain failure or a 0/0
+            tests = Text(f"{tests} ").append_text(status_of(result))
+        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), tests, earned)
     console.print(table)
     copy_notes(console, results)
     score, available = total_score(results)
@@ -170,6 +176,11 @@ def verify_table(console: Console, solutions: Sequence[ExerciseResult], stubs: S
         table.add_row(f"{solved.exercise.number:02d}", Text(title(solved.exercise)),
                       f"{solved.passed}/{solved.total}", f"{ok}/{stub.total}", result)
     console.print(table)
+
+
+def ended(console: Console, message: str) -> None:
+    """Learner code ended the grading process: the one message that says where and what to do."""
+    console.print(Text("💥 " + message, style="bold red"), soft_wrap=True)
 
 
 def problem(console: Console, message: str, hint_text: str) -> None:

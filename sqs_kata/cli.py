@@ -65,6 +65,8 @@ class Kata:
             terminal = self.out.is_terminal
             outcome = runner.run(files, self.options, extra=extra, echo=self._echo,
                                  color=terminal, columns=self.out.width if terminal else None)
+            if outcome.output and not outcome.output.endswith("\n"):
+                self._echo("\n")  # a process that ended mid-line (os._exit after the progress dots)
         else:
             with self.err.status(say("執行測試中…", "running the tests…")):
                 outcome = runner.run(files, self.options, extra=extra)
@@ -100,6 +102,12 @@ class Kata:
         board.problem(self.err, outcome.problem or "", hint)
         return outcome.returncode if outcome.returncode not in (OK, FAILING) else CANNOT_RUN
 
+    def ended(self, outcome: runner.Run) -> bool:
+        """Say that learner code ended the grading process part-way (os._exit), if it did."""
+        if outcome.ended:
+            board.ended(self.out, outcome.ended)
+        return outcome.ended is not None
+
     def say_line(self, zh: str, en: str, style: str = "") -> None:
         self.out.print(Text(say(zh, en), style=style))
 
@@ -116,6 +124,8 @@ def cmd_board(kata: Kata, args: argparse.Namespace) -> int:
     if outcome.problem:
         return kata.cannot_run(outcome)
     board.board(kata.out, results)
+    if kata.ended(outcome):
+        return FAILING
     current = first_unfinished(results)
     if current is None:
         board.all_pass(kata.out, results)
@@ -136,6 +146,8 @@ def cmd_check(kata: Kata, args: argparse.Namespace) -> int:
     outcome, [result] = kata.run([exercise], echo=True)
     if outcome.problem:
         return kata.cannot_run(outcome)
+    if kata.ended(outcome):
+        return FAILING
     board.verdict(kata.out, result)
     return OK if result.done else FAILING
 
@@ -166,7 +178,7 @@ def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
         return OK
     progress = Progress()
     if args.all:
-        shown = progress.shown(n)
+        shown = min(progress.shown(n), available)  # a count edited past the hints there are shows them all
         if not shown:
             kata.say_line(f"還沒看過練習 {n:02d} 的提示。看第一個：`sqs-kata hint {n}`",
                           f"No hint of exercise {n:02d} shown yet. See the first: `sqs-kata hint {n}`")
@@ -187,14 +199,18 @@ def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
 
 
 def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
+    refused = _refused_report_path(args)
+    if refused:  # before grading: a wrong path should cost a second, not a whole grade and a traceback
+        print(f"sqs-kata grade: error: {refused}", file=sys.stderr)
+        return USAGE
     extra = [f"--junitxml={Path(args.junit).resolve()}"] if args.junit else []
     outcome, results = kata.run(extra=extra)
     wrote: list[str] = []
     if args.json:
-        _write_json(Path(args.json), exercism_v3(results, outcome.problem))
+        _write_json(Path(args.json), exercism_v3(results, outcome.problem, ended=outcome.ended))
         wrote.append(args.json)
     if args.gradescope:
-        _write_json(Path(args.gradescope), gradescope(results, outcome.problem))
+        _write_json(Path(args.gradescope), gradescope(results, outcome.problem, ended=outcome.ended))
         wrote.append(args.gradescope)
     if args.junit and Path(args.junit).is_file():
         wrote.append(args.junit)
@@ -202,7 +218,8 @@ def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
         code = kata.cannot_run(outcome)
     else:
         board.grade_sheet(kata.out, results)
-        code = OK if all(r.done for r in results if r.written) else FAILING
+        done = all(r.done for r in results if r.written)
+        code = FAILING if kata.ended(outcome) or not done else OK
     for name in wrote:
         kata.say_line(f"已寫入 {name}", f"wrote {name}", "dim")
     return code
@@ -279,6 +296,8 @@ def _first_unfinished(kata: Kata) -> ExerciseResult | int:
     outcome, results = kata.run()
     if outcome.problem:
         return kata.cannot_run(outcome)
+    if kata.ended(outcome):
+        return FAILING
     current = first_unfinished(results)
     if current is None:
         board.all_pass(kata.out, results)
@@ -326,6 +345,48 @@ def _shown_path(path: Path) -> str:
 
 def _first_lines(message: str, count: int = 3) -> str:
     return "\n    ".join(message.strip().splitlines()[:count])
+
+
+def _refused_report_path(args: argparse.Namespace) -> str | None:
+    """Why a report of `grade` could not be written where asked (one line), or None when all can be."""
+    reports = [(option, value) for option, value in
+               (("--json", args.json), ("--gradescope", args.gradescope), ("--junit", args.junit)) if value]
+    seen: dict[Path, str] = {}
+    for option, value in reports:  # the messages show each path as it was typed
+        same = seen.setdefault(Path(value).resolve(), option)
+        if same != option:
+            return say(f"{same} 和 {option} 指向同一個檔案 {value}：一個會蓋掉另一個。請給每份報告自己的檔名。",
+                       f"{same} and {option} name the same file {value}: one would overwrite the other. "
+                       "Give each report its own file.")
+        why = _cannot_write(Path(value))
+        if why:
+            return say(f"{option} {value}：{why}", f"{option} {value}: {why}")
+    return None
+
+
+def _cannot_write(path: Path) -> str | None:
+    """Why `path` cannot take a report, found by trying (permissions alone do not tell: root, /proc,
+    a read-only disk); None when it can. Missing parent folders are made, as writing the report would."""
+    if path.is_dir():
+        return say(f"這是一個資料夾；請給檔案名稱，例如 {path / 'results.json'}",
+                   f"this is a folder; give a file name, e.g. {path / 'results.json'}")
+    blocker = next((folder for folder in path.parents if folder.exists()), None)
+    if blocker is not None and not blocker.is_dir():  # else mkdir would only say "File exists"
+        return say(f"{blocker} 是檔案，不是資料夾。", f"{blocker} is a file, not a folder.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("ab"):  # opening to append changes nothing in the file
+                pass
+        else:
+            with path.open("xb"):
+                pass
+            path.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return say(f"無法寫入（{reason}）；請選一個可以寫入的資料夾。",
+                   f"cannot be written ({reason}); choose a folder you can write to.")
+    return None
 
 
 def _write_json(path: Path, data: object) -> None:

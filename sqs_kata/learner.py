@@ -13,17 +13,23 @@ import reprlib
 import traceback
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from sqs_kata import PROJECT_ROOT, copying, messages
 from sqs_kata.targets import target_path, target_spec
 
+if TYPE_CHECKING:
+    from sqs_kata.results import Breadcrumb
+
 # The last learner call, for the timeout message: "last call: receive_all(sqs, '…')".
 last_call: str | None = None
 # True while the learner's code runs, so the SQS actions it calls can be told from the grader's.
 in_call = False
+# Where the learner's code runs, written down for a process it may end outright (os._exit): set by the
+# plugin when the CLI records the run (results.Breadcrumb); None in a plain `pytest`.
+breadcrumb: Breadcrumb | None = None
 
 _short = reprlib.Repr()
 _short.maxstring = 60
@@ -88,6 +94,7 @@ def _import_file(path: Path, shown: str) -> ModuleType:
             spec = importlib.util.spec_from_file_location(f"kata_target_{path.stem}_{abs(hash(path))}", path)
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
+            before = _enter({"importing": shown})
             try:
                 with copying.running(path):  # import-time code may load the reference solution
                     spec.loader.exec_module(module)
@@ -97,10 +104,23 @@ def _import_file(path: Path, shown: str) -> ModuleType:
                 _loaded[path] = f"  {shown}:{error.lineno}: SyntaxError: {error.msg}\n    {line}"
             except Exception as error:  # noqa: BLE001 -- any import-time failure is the learner's to see
                 _loaded[path] = f"  {_where(error, path)}: {type(error).__name__}: {error}"
+            except SystemExit as error:  # at import as in a call: it fails this exercise, not the whole grade
+                _loaded[path] = f"  {_where(error, path)}: " + messages.exited_on_import(error.code)
+            finally:
+                _leave(before)
     loaded = _loaded[path]
     if isinstance(loaded, str):
         pytest.fail(messages.cannot_load(shown, loaded), pytrace=False)
     return loaded
+
+
+def _enter(place: dict[str, str]) -> dict[str, str] | None:
+    return breadcrumb.enter(place) if breadcrumb is not None else None
+
+
+def _leave(before: dict[str, str] | None) -> None:
+    if breadcrumb is not None:
+        breadcrumb.leave(before)
 
 
 def _where(error: BaseException, path: Path) -> str:
@@ -155,6 +175,7 @@ class LearnerFunction:
         call = describe_call(self.__name__, args, kwargs)
         last_call = call
         in_call = True
+        before = _enter({"calling": self.__name__, "file": self._file})
         try:
             with copying.running(self._path):
                 return self._function(*args, **kwargs)
@@ -170,6 +191,7 @@ class LearnerFunction:
             message = messages.learner_exited(call, error.code, where)
         finally:
             in_call = False
+            _leave(before)
         # Failing outside the except block keeps pytest from printing the learner's exception chain.
         pytest.fail(message, pytrace=False)
 

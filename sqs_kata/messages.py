@@ -96,6 +96,14 @@ def learner_exited(call: str, code: object, where: str) -> str:
     )
 
 
+def exited_on_import(code: object) -> str:
+    return say(
+        f"sys.exit({code!r}) 在匯入時就會結束程式：函式外的程式在匯入時就會執行，請拿掉這一行。",
+        f"sys.exit({code!r}) ends the program as soon as the file is imported (code outside a function runs on "
+        "import): remove that line.",
+    )
+
+
 def parameters_refused(call: str, report: str, where: str) -> str:
     return say(
         f"{call}：botocore 在送出請求之前就拒絕了參數（ParamValidationError），請求根本沒有送到 SQS：\n"
@@ -167,4 +175,55 @@ def copied_reference(number: int, reference_file: str) -> str:
         f"⚠ 練習 {number:02d} 引用了參考解答（{reference_file}）：照常評分，但老師會看到這件事。",
         f"⚠ Exercise {number:02d} imports the reference solution ({reference_file}): it is graded, "
         "but your teacher will see it.",
+    )
+
+
+# --- A run that learner code ended outright (os._exit, a signal): said by the CLI, not inside pytest ---------
+
+def ended_while_importing(exercise_file: str) -> str:
+    return say(
+        f"{exercise_file} 在被匯入（import）時結束了整個 Python 程序（os._exit？），評分就停在那裡："
+        f"這個練習和之後的測試都沒有執行。請拿掉 {exercise_file} 最外層（函式外面）結束程序的那一行："
+        "函式外的程式在匯入時就會執行。然後再評分一次。",
+        f"{exercise_file} ended the Python process while it was being imported (os._exit?), so grading stopped "
+        f"there: this exercise's tests and every test after them did not run. Remove the line that ends the "
+        f"process from the top level of {exercise_file} (code outside a function runs on import), then grade "
+        "again.",
+    )
+
+
+def ended_while_calling(function: str, exercise_file: str, test: str) -> str:
+    return say(
+        f"{exercise_file} 的 {function}() 在測試 {test} 中結束了整個 Python 程序（os._exit？），評分就停在那裡："
+        f"之後的測試都沒有執行。練習的函式要回傳結果，不能結束程序：請拿掉 {function}() 裡的 os._exit()"
+        "（或其他結束程序的呼叫），然後再評分一次。",
+        f"{function}() in {exercise_file} ended the Python process during {test} (os._exit?), so grading "
+        f"stopped there: the tests after it did not run. An exercise function returns its result, it never "
+        f"ends the process: remove the os._exit() (or whatever ends the process) from {function}(), then "
+        "grade again.",
+    )
+
+
+def ended_during_test(test: str, nodeid: str, returncode: int) -> str:
+    return say(
+        f"評分程序在測試 {test} 執行中突然結束（結束碼 {returncode}），沒留下結果：之後的測試都沒有執行。"
+        f"直接用 pytest 跑這個測試，看是什麼結束了它：pytest \"{nodeid}\"",
+        f"The grading process ended abruptly (exit code {returncode}) during {test}, leaving no result: the "
+        f"tests after it did not run. Run that test with pytest itself to see what ended it: "
+        f"pytest \"{nodeid}\"",
+    )
+
+
+def ended_before_tests(returncode: int) -> str:
+    return say(
+        f"評分程序在任何測試開始之前就突然結束了（結束碼 {returncode}），沒有留下結果：",
+        f"The grading process ended abruptly before any test started (exit code {returncode}), leaving no "
+        "result:",
+    )
+
+
+def did_not_run(test: str) -> str:
+    return say(
+        f"這個測試沒有執行：評分程序在 {test} 時就結束了（請看那個測試的訊息）。",
+        f"This test did not run: the grading process had ended during {test} (see that test's message).",
     )

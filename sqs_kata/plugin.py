@@ -113,7 +113,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if json_path:
         from sqs_kata.results import Recorder
 
-        config.pluginmanager.register(Recorder(json_path), "sqs-kata-recorder")
+        recorder = Recorder(json_path)
+        config.pluginmanager.register(recorder, "sqs-kata-recorder")
+        learner.breadcrumb = recorder.breadcrumb
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

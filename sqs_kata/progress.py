@@ -21,12 +21,7 @@ def state_path() -> Path:
 class Progress:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or state_path()
-        self.hints_shown: dict[str, int] = {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.hints_shown = {str(k): int(v) for k, v in data.get("hints_shown", {}).items()}
-        except (OSError, ValueError, AttributeError):
-            pass  # no state yet, or a file the learner broke: start again rather than crash
+        self.hints_shown = _hint_counts(_read(self.path))
 
     def shown(self, number: int) -> int:
         return self.hints_shown.get(str(number), 0)
@@ -49,3 +44,23 @@ class Progress:
             self.path.write_text(json.dumps({"hints_shown": self.hints_shown}, indent=1) + "\n", encoding="utf-8")
         except OSError:
             pass  # a read-only checkout still shows hints; it just cannot remember them
+
+
+def _read(path: Path) -> object:
+    """What the file holds, or None when there is nothing usable: missing, unreadable, not UTF-8 (a
+    UnicodeDecodeError is a ValueError), not JSON, or nested too deep for the parser."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _hint_counts(data: object) -> dict[str, int]:
+    """The hint counts in `data`. The file is the learner's to edit or break, so any other shape counts
+    as no file at all, and a count that is not a whole number >= 0 (null, 1e999 read as inf, -3, true,
+    "2") is dropped: counting starts again there, and the next save writes the file clean."""
+    shown = data.get("hints_shown") if isinstance(data, dict) else None
+    if not isinstance(shown, dict):
+        return {}
+    return {str(number): count for number, count in shown.items()
+            if isinstance(count, int) and not isinstance(count, bool) and count >= 0}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +34,14 @@ EXERCISM_OUTPUT_LIMIT = 500
 class Recorder:
     """Writes one JSON record per test: nodeid, exercise, outcome, message, duration, output, test_code.
 
-    When pytest stops early (a backend that cannot start calls pytest.exit), the reason goes to a
-    second file beside it, `<FILE>.session`, so the CLI can show that one message instead of a log.
+    At the end of the session a second file beside it, `<FILE>.session`, marks a normal end and says
+    why pytest stopped early, if it did (a backend that cannot start calls pytest.exit), so the CLI can
+    show that one message instead of a log.
+
+    Learner code can end the whole process (os._exit, a signal), which no `except` catches and which
+    leaves neither file. For that the Recorder also keeps, as it goes, `<FILE>.partial` (the tests it
+    will run, then each record as its test finishes) and `<FILE>.current` (the breadcrumb: the test
+    running now and the learner's file or function it is in), so the CLI can still say what happened.
     """
 
     def __init__(self, path: str) -> None:
@@ -42,12 +49,32 @@ class Recorder:
         self.records: dict[str, dict[str, Any]] = {}
         self.test_code: dict[str, str] = {}
         self.stopped: str | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.breadcrumb = Breadcrumb(current_file(self.path))
+        self._partial: int | None = _open_for_writing(partial_file(self.path), os.O_APPEND)
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             code = _source_of(getattr(item, "function", None))
             if code:
                 self.test_code[item.nodeid] = code
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Every test this run will run, with its exercise: what did not run if the process ends early."""
+        collected = {item.nodeid: dict(item.user_properties).get("exercise") for item in session.items}
+        self._append({"collected": collected})
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self.breadcrumb.start_test(nodeid)
+
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        if nodeid in self.records:
+            self._append({"record": self.records[nodeid]})
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        # Straight to the file (no buffer), so what is written survives an os._exit a moment later.
+        if self._partial is not None:
+            os.write(self._partial, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
@@ -83,9 +110,86 @@ class Recorder:
                 record["test_code"] = self.test_code[nodeid]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(list(self.records.values()), ensure_ascii=False, indent=1), encoding="utf-8")
+        # Written last: its presence is the mark of a normal end (see read_halt).
         session_file(self.path).write_text(
             json.dumps({"exitstatus": int(exitstatus), "stopped": self.stopped}, ensure_ascii=False),
             encoding="utf-8")
+        self.breadcrumb.close()
+        if self._partial is not None:
+            os.close(self._partial)
+            self._partial = None
+
+
+def _open_for_writing(path: Path, flags: int = 0) -> int:
+    # O_BINARY: on Windows a file descriptor opened without it turns "\n" into "\r\n".
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | flags, 0o644)
+
+
+class Breadcrumb:
+    """`<FILE>.current`: the test running now and, while learner code runs, the file being imported
+    ({"importing": file}) or the function being called ({"calling": name, "file": file}).
+
+    Rewritten only when it changes -- at each test's start and around each learner call, some 1,300 times
+    in a full grade -- so each write is kept to a few microseconds: the JSON text is put together from
+    pieces encoded once per test and once per place, and written with one pwrite on a file kept open.
+    No flush, no fsync: what a process has written survives its os._exit. Padded with spaces to the
+    longest text so far, so a shorter text needs no truncate.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._fd: int | None = _open_for_writing(path)
+        self._size = 0
+        self._test: str | None = None
+        self._head = b'{"test": null'  # '{"test": "<nodeid>"', the part that changes once per test
+        self._place: dict[str, str] | None = None
+        self._tails: dict[tuple[tuple[str, str], ...], bytes] = {}
+        self._written: tuple[str | None, dict[str, str] | None] | None = None
+
+    def start_test(self, nodeid: str) -> None:
+        self._test, self._place = nodeid, None
+        self._head = json.dumps({"test": nodeid}, ensure_ascii=False)[:-1].encode("utf-8")
+        self._write()
+
+    def enter(self, place: dict[str, str] | None) -> dict[str, str] | None:
+        """Note that learner code runs at `place`; returns the place before, for leave()."""
+        previous, self._place = self._place, place
+        self._write()
+        return previous
+
+    def leave(self, previous: dict[str, str] | None) -> None:
+        self.enter(previous)
+
+    def _write(self) -> None:
+        state = (self._test, self._place)
+        if self._fd is None or state == self._written:
+            return
+        data = self._head + self._tail(self._place)
+        self._size = max(self._size, len(data))
+        _write_at_start(self._fd, data.ljust(self._size))
+        self._written = state
+
+    def _tail(self, place: dict[str, str] | None) -> bytes:
+        """', "calling": "f", "file": "x.py"}' -- or just '}' outside learner code."""
+        key = tuple(place.items()) if place else ()
+        tail = self._tails.get(key)
+        if tail is None:
+            text = json.dumps(dict(key), ensure_ascii=False)
+            tail = self._tails[key] = ("}" if not key else ", " + text[1:]).encode("utf-8")
+        return tail
+
+    def close(self) -> None:
+        # Later writes are dropped: the descriptor's number may already belong to another file.
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _write_at_start(fd: int, data: bytes) -> None:
+    if hasattr(os, "pwrite"):
+        os.pwrite(fd, data, 0)
+    else:  # Windows has no pwrite
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
 
 
 def _source_of(function: Any) -> str | None:
@@ -99,6 +203,14 @@ def session_file(path: Path) -> Path:
     return path.with_name(path.name + ".session")
 
 
+def current_file(path: Path) -> Path:
+    return path.with_name(path.name + ".current")
+
+
+def partial_file(path: Path) -> Path:
+    return path.with_name(path.name + ".partial")
+
+
 def read_records(path: Path) -> tuple[list[dict[str, Any]], str | None]:
     """The records of one run, and why pytest stopped early (None when it did not)."""
     records = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
@@ -106,6 +218,43 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], str | None]:
     if session_file(path).is_file():
         stopped = json.loads(session_file(path).read_text(encoding="utf-8")).get("stopped")
     return records, stopped
+
+
+@dataclass
+class Halt:
+    """What a pytest process that ended without its end mark left behind (see Recorder)."""
+
+    records: list[dict[str, Any]]  # the tests it finished
+    collected: dict[str, str | None]  # every test it was to run -> its exercise's slug
+    test: str | None  # the test running when it ended
+    importing: str | None = None  # the learner's file being imported then,
+    calling: str | None = None  # or the learner's function being called,
+    file: str | None = None  # and that function's file
+
+
+def read_halt(path: Path) -> Halt | None:
+    """None after a normal end, or when the Recorder never started (pytest refused its options)."""
+    if session_file(path).is_file() or not current_file(path).is_file():
+        return None
+    where = _first_json(current_file(path).read_bytes())
+    halt = Halt([], {}, where.get("test"), where.get("importing"), where.get("calling"), where.get("file"))
+    lines = partial_file(path).read_bytes().splitlines() if partial_file(path).is_file() else []
+    for line in lines:
+        entry = _first_json(line)
+        if isinstance(entry.get("collected"), dict):
+            halt.collected = entry["collected"]
+        elif isinstance(entry.get("record"), dict):
+            halt.records.append(entry["record"])
+    return halt
+
+
+def _first_json(data: bytes) -> dict[str, Any]:
+    """The JSON object at the start of `data`; {} if there is none (a file cut off as the process died)."""
+    try:
+        value, _ = json.JSONDecoder().raw_decode(data.decode("utf-8", errors="replace").strip())
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 # --- Scoring ----------------------------------------------------------------------------------------
@@ -162,6 +311,16 @@ class ExerciseResult:
         copied = self.copied_reference
         return messages.copied_reference(self.exercise.number, copied) if copied else None
 
+    @property
+    def ended_the_run(self) -> bool:
+        """Its learner code ended the grading process (os._exit): see runner._after_halt."""
+        return any(r.get("ended") for r in self.records)
+
+    @property
+    def not_run(self) -> bool:
+        """The grading process ended before any of its tests ran."""
+        return bool(self.records) and all(r.get("not_run") for r in self.records)
+
 
 def summarize(records: Iterable[dict[str, Any]], exercises: Sequence[Exercise], root: Path) -> list[ExerciseResult]:
     by_slug: dict[str, list[dict[str, Any]]] = {}
@@ -184,8 +343,10 @@ def report_name(record: dict[str, Any], exercise: Exercise) -> str:
 _EXERCISM_STATUS = {"passed": "pass", "failed": "fail", "error": "error"}
 
 
-def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None) -> dict[str, Any]:
-    """exercism's results.json, version 3. `error`: the run itself failed (no test could run)."""
+def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
+                ended: str | None = None) -> dict[str, Any]:
+    """exercism's results.json, version 3. `error`: the run itself failed (no test could run). `ended`:
+    learner code ended the run part-way; an error too, with the tests that did run (and those that did not)."""
     if error is not None:
         return {"version": 3, "status": "error", "message": error, "tests": []}
     tests = []
@@ -205,13 +366,17 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None) -> 
             if record.get("test_code"):
                 test["test_code"] = record["test_code"]
             tests.append(test)
+    if ended is not None:
+        return {"version": 3, "status": "error", "message": ended, "tests": tests}
     status = "pass" if all(t["status"] == "pass" for t in tests) else "fail"
     return {"version": 3, "status": status, "tests": tests}
 
 
 def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
-               visibility: str = "visible") -> dict[str, Any]:
-    """Gradescope's results.json: each test is worth points/total of its exercise."""
+               visibility: str = "visible", *, ended: str | None = None) -> dict[str, Any]:
+    """Gradescope's results.json: each test is worth points/total of its exercise. `error`: the run itself
+    failed (score 0). `ended`: learner code ended the run part-way, said in the output; the tests that
+    ran keep their score, the test it ended in and those that never ran score 0."""
     if error is not None:
         return {"score": 0.0, "output": error, "visibility": visibility, "tests": []}
     tests = []
@@ -238,6 +403,8 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
         report["output"] = "\n".join(notes)
         report["extra_data"] = {"copied_reference": {f"{r.exercise.number:02d}": r.copied_reference
                                                      for r in results if r.copied_reference}}
+    if ended is not None:  # the run ended early: that comes first
+        report["output"] = f"{ended}\n{report['output']}" if notes else ended
     return report
 
 

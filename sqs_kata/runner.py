@@ -4,6 +4,9 @@
 
 The child writes its per-test records with --kata-json; `Run.problem` is set when pytest could not
 grade at all (an unknown option, a backend that does not answer): one message, never a log.
+`Run.ended` is set when learner code ended the child outright (os._exit): one message naming the file
+being imported or the function running, an error record for that test and one for each test that
+never ran, so that no report can read as a pass.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqs_kata import PROJECT_ROOT, results
+from sqs_kata import PROJECT_ROOT, manifest, messages, results
 from sqs_kata.targets import TARGETS, target_path
 
 # What a learner should see from pytest: the failure messages (already clean) and what their own code
@@ -73,6 +76,7 @@ class Run:
     errors: str  # what it printed on stderr
     problem: str | None = None  # why nothing could be graded; None when the tests ran
     command: list[str] = field(default_factory=list)
+    ended: str | None = None  # why grading stopped part-way: learner code ended the process (see _after_halt)
 
 
 def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] = (),
@@ -95,9 +99,58 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
             process.wait()  # the child got the same Ctrl-C; let it tidy up (queues, servers)
             raise
         records, stopped = results.read_records(report)
+        halt = results.read_halt(report)
     returncode = process.returncode
+    if halt is not None:
+        records, ended, problem = _after_halt(halt, returncode, stopped, output, errors)
+        return Run(returncode, records, output, errors, problem, command, ended)
     problem = None if returncode in GRADED else _problem(returncode, stopped, output, errors)
     return Run(returncode, records, output, errors, problem, command)
+
+
+def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output: str,
+                errors: str) -> tuple[list[dict[str, Any]], str | None, str | None]:
+    """Records, `ended` message and `problem` of a child that ended without its end mark.
+
+    Whatever its exit code (os._exit(0) included), the test it was in gets an error record carrying the
+    one message, and every test it never reached an error record saying so: an exercise that did not
+    run can show neither as a pass nor as 0/0. Ended before any test: a problem, as when pytest fails.
+    """
+    if halt.test is None:
+        return halt.records, None, messages.ended_before_tests(returncode) + "\n" + _problem(
+            returncode, stopped, output, errors)
+    message = _ended_message(halt, returncode)
+    records = [r for r in halt.records if r.get("nodeid") != halt.test]
+    records.append(_error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test),
+                                 message, ended=True))
+    finished = {r.get("nodeid") for r in records}
+    unreached = messages.did_not_run(_test_name(halt.test))
+    records += [_error_record(nodeid, slug, unreached, not_run=True)
+                for nodeid, slug in halt.collected.items() if nodeid not in finished]
+    return records, message, None
+
+
+def _ended_message(halt: results.Halt, returncode: int) -> str:
+    test = _test_name(halt.test or "")
+    if halt.importing:
+        return messages.ended_while_importing(halt.importing)
+    if halt.calling:
+        return messages.ended_while_calling(halt.calling, halt.file or "?", test)
+    return messages.ended_during_test(test, halt.test or "", returncode)
+
+
+def _error_record(nodeid: str, exercise: str | None, message: str, **flag: bool) -> dict[str, Any]:
+    return {"nodeid": nodeid, "exercise": exercise, "outcome": "error", "message": message, "duration": 0.0,
+            "output": "", **flag}
+
+
+def _test_name(nodeid: str) -> str:
+    return nodeid.split("::", 1)[-1]
+
+
+def _exercise_of(nodeid: str) -> str | None:
+    exercise = manifest.for_test_path(Path(nodeid.split("::", 1)[0]))
+    return exercise.slug if exercise else None
 
 
 def _collect(process: subprocess.Popen[bytes], echo: Callable[[str], None] | None) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from sqs_kata.results import ExerciseResult
 
 if TYPE_CHECKING:
     from sqs_kata.cli import Kata
+    from sqs_kata.runner import Run
 
 # Milliseconds of quiet after a save before the run starts: editors write a file in several steps.
 DEBOUNCE_MS = 300
@@ -28,7 +29,7 @@ WAKE_MS = 250
 def watch(kata: Kata, max_runs: int | None = None) -> int:
     import watchfiles
 
-    from sqs_kata.cli import CANNOT_RUN, FAILING, OK, first_unfinished
+    from sqs_kata.cli import CANNOT_RUN, FAILING, OK
 
     folder = kata.options.target_folder()
     if not folder.is_dir():
@@ -41,7 +42,7 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
         runs += 1
         if outcome.problem:
             return kata.cannot_run(outcome)
-        current = _report(kata, first_unfinished(results), results)
+        current = _report(kata, outcome, results)
         # One watcher for the whole session, so a save made while the tests run is not lost. It yields
         # an empty set every WAKE_MS: the first one tells that it is listening.
         saves = watchfiles.watch(folder, watch_filter=watchfiles.PythonFilter(), debounce=DEBOUNCE_MS,
@@ -61,7 +62,8 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
                 kata.out.rule(Text(f"{exercise.number:02d} · {board.title(exercise)}"), align="left")
                 outcome, [result] = kata.run([exercise], echo=True)
                 if not outcome.problem:
-                    board.verdict(kata.out, result, point_onwards=False)
+                    if not kata.ended(outcome):
+                        board.verdict(kata.out, result, point_onwards=False)
                     if not result.done:
                         current = exercise
                         continue
@@ -69,7 +71,7 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
             if outcome.problem:
                 kata.cannot_run(outcome)
                 continue
-            current = _report(kata, first_unfinished(results), results)
+            current = _report(kata, outcome, results)
     except KeyboardInterrupt:
         kata.say_line("👋 結束監看。", "👋 Stopped watching.")
         return OK
@@ -89,8 +91,15 @@ def _saved_exercise(changes: Iterable[tuple[object, str]]) -> Exercise | None:
     return None
 
 
-def _report(kata: Kata, current: ExerciseResult | None, results: list[ExerciseResult]) -> Exercise | None:
-    """Say what to work on now (with its first failure), or that all exercises pass."""
+def _report(kata: Kata, outcome: Run, results: list[ExerciseResult]) -> Exercise | None:
+    """Say what to work on now (with its first failure), or that all exercises pass; when learner code
+    ended the run, say that instead, and work on the exercise it happened in."""
+    from sqs_kata.cli import first_unfinished
+
+    if kata.ended(outcome):
+        current = next((r for r in results if r.ended_the_run), None) or first_unfinished(results)
+        return current.exercise if current else None
+    current = first_unfinished(results)
     if current is None:
         board.all_pass(kata.out, results)
         return None
