@@ -179,3 +179,35 @@ def test_the_cli_says_the_same_about_a_server_that_never_answers(tmp_path, silen
     said = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "accepts connections but did not answer" in said, said
     assert "Traceback" not in said, said
+
+
+# ---- the test clients themselves (in-process) -------------------------------------------------------
+def _fresh_clients():
+    from sqs_kata.backends import make_session, sqs_client
+    from sqs_kata.test_clients import TestClients
+
+    session = make_session()
+    return TestClients(lambda: sqs_client(session, "http://127.0.0.1:9"))
+
+
+def test_an_untouched_client_serves_the_next_test_with_fresh_handlers():
+    clients = _fresh_clients()
+    first = clients.take()
+    first.meta.events.register("kata-selftest.sqs", lambda **_: "a learner's handler")
+    assert first.meta.events.emit("kata-selftest.sqs")  # registered: it answers
+    clients.give_back(first)
+    second = clients.take()
+    assert second is first
+    assert second.meta.events.emit("kata-selftest.sqs") == []  # gone with the test that registered it
+
+
+@pytest.mark.parametrize("change", ["instance", "class"])
+def test_a_client_the_learner_changed_is_replaced(change):
+    clients = _fresh_clients()
+    first = clients.take()
+    target = first if change == "instance" else type(first)
+    setattr(target, "send_message", lambda *args, **kwargs: {"MessageId": "never-sent"})
+    clients.give_back(first)
+    second = clients.take()
+    assert second is not first
+    assert getattr(type(second), "send_message") is not getattr(target, "send_message")

@@ -24,6 +24,7 @@ from botocore.config import Config
 
 from sqs_kata import adoption
 from sqs_kata.messages import say
+from sqs_kata.test_clients import TestClients
 
 # The region every local backend uses. botocore rejects the course's old region name
 # (underscores are not valid in region names), so a real-looking name it accepts is used.
@@ -137,11 +138,13 @@ class Backend:
     name: str = "backend"
     lacks: Mapping[str, str] = {}  # feature -> why this backend cannot run it
     live: bool = True
+    keeps_queues: bool = True  # False where SQS starts empty for every test: nothing to delete afterwards
     endpoint_url: str = ""  # where a live backend answers; "" for in-process moto and for real AWS
 
     def __init__(self) -> None:
         self._client: Any = None
         self._session: Any = None
+        self._test_clients: TestClients | None = None
 
     def start(self) -> None:
         """Bring the backend up; raise BackendError with a learner message if it cannot."""
@@ -175,9 +178,25 @@ class Backend:
             return say(f"連不上 {self.endpoint_url}（{error}）。", f"Cannot reach {self.endpoint_url} ({error}).")
         return None
 
+    def close_clients(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._test_clients is not None:
+            self._test_clients.close()
+
+    def test_client(self) -> Any:
+        """The `sqs` client of one test: what learner code does to it (a replaced method, an event handler)
+        cannot reach another test. Hand it back with end_test_client()."""
+        if self._test_clients is None:
+            self._test_clients = TestClients(self.new_client)
+        return self._test_clients.take()
+
+    def end_test_client(self, client: Any) -> None:
+        if self._test_clients is not None:
+            self._test_clients.give_back(client)
+
     def new_client(self, config: Config = CLIENT_CONFIG) -> Any:
-        """A client of its own for one test: what learner code does to it (a replaced method, an event
-        handler) cannot reach another test."""
         with adoption.grader():
             if self._session is None:
                 self._session = self.new_session()
@@ -230,6 +249,7 @@ class MotoBackend(Backend):
 
     name = "moto"
     live = False
+    keeps_queues = False  # test_scope() resets SQS before every test
     lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
     _mock: Any = None  # the mock_aws that is on, shared by every MotoBackend of the run
 
@@ -350,11 +370,9 @@ class ElasticMQBackend(Backend):
             raise BackendError(say("ElasticMQ 無法啟動，詳細原因如下（英文）：\n", "") + str(error)) from None
 
     def stop(self) -> None:
-        if self._client is not None:
-            # A long poll cut short by a learner timeout leaves its connection open, and ElasticMQ's
-            # graceful stop would wait for it: close the client's connections first.
-            self._client.close()
-            self._client = None
+        # A long poll cut short by a learner timeout leaves its connection open, and ElasticMQ's
+        # graceful stop would wait for it: close the clients' connections first.
+        self.close_clients()
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -196,7 +196,7 @@ def queue_name(queue_prefix: str) -> str:
 def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queue_prefix: str) -> Iterator[Any]:
     """A boto3 SQS client on the backend under test, this test's own. Queues created through it are removed
     afterwards (by the grader's own client: whatever the learner's code did to this one stays in this test)."""
-    client = sqs_backend.new_client()
+    client = sqs_backend.test_client()
     queues = _QueueWatch()
     actions: set[str] = set()
 
@@ -222,8 +222,9 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
         request.node.user_properties.append(("actions", sorted(actions)))
         # Time that SQS semantics forced this test to wait: clock advances and long polls (benchmark input).
         request.node.user_properties.append(("waited", getattr(clock, "waited", 0.0) + polls.total))
-        _delete_queues(sqs_backend.client(), queues.created, queue_prefix)
-        client.close()  # a long poll cut short by a timeout would otherwise hold its connection open
+        if sqs_backend.keeps_queues:
+            _delete_queues(sqs_backend.client(), queues.created, queue_prefix)
+        sqs_backend.end_test_client(client)
 
 
 class _QueueWatch:
