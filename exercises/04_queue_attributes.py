@@ -11,10 +11,13 @@ AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 
-def get_number_attributes(sqs: Any, queue_url: str, names: list[str]) -> dict[str, int]:
+def get_number_attributes(sqs: SQSClient, queue_url: str, names: list[str]) -> dict[str, int]:
     """Read the queue attributes called `names` (e.g. ["VisibilityTimeout", "DelaySeconds"]).
 
     Return {name: value as int} for exactly those names.
@@ -23,7 +26,7 @@ def get_number_attributes(sqs: Any, queue_url: str, names: list[str]) -> dict[st
     raise NotImplementedError("get_number_attributes is not implemented yet")
 
 
-def change_settings(sqs: Any, queue_url: str, *, visibility_timeout: int | None = None,
+def change_settings(sqs: SQSClient, queue_url: str, *, visibility_timeout: int | None = None,
                     retention_seconds: int | None = None, delay_seconds: int | None = None) -> None:
     """Change the queue's VisibilityTimeout, MessageRetentionPeriod and/or DelaySeconds in one call.
 
@@ -33,7 +36,7 @@ def change_settings(sqs: Any, queue_url: str, *, visibility_timeout: int | None 
     raise NotImplementedError("change_settings is not implemented yet")
 
 
-def message_counts(sqs: Any, queue_url: str) -> dict[str, int]:
+def message_counts(sqs: SQSClient, queue_url: str) -> dict[str, int]:
     """Return how many messages the queue holds, as SQS reports them (approximate on real SQS):
 
     {"visible": ApproximateNumberOfMessages, "in_flight": ApproximateNumberOfMessagesNotVisible,
@@ -43,19 +46,19 @@ def message_counts(sqs: Any, queue_url: str) -> dict[str, int]:
     raise NotImplementedError("message_counts is not implemented yet")
 
 
-def add_tags(sqs: Any, queue_url: str, tags: dict[str, str]) -> None:
+def add_tags(sqs: SQSClient, queue_url: str, tags: dict[str, str]) -> None:
     """Add (or overwrite) the given tags on the queue, e.g. {"team": "orders"}."""
     # TODO: your code here
     raise NotImplementedError("add_tags is not implemented yet")
 
 
-def remove_tags(sqs: Any, queue_url: str, keys: list[str]) -> None:
+def remove_tags(sqs: SQSClient, queue_url: str, keys: list[str]) -> None:
     """Remove the tags with these keys from the queue; other tags stay."""
     # TODO: your code here
     raise NotImplementedError("remove_tags is not implemented yet")
 
 
-def queue_tags(sqs: Any, queue_url: str) -> dict[str, str]:
+def queue_tags(sqs: SQSClient, queue_url: str) -> dict[str, str]:
     """Return the queue's tags as a dict, {} when it has none (SQS then leaves the Tags key out).
 
     Any error SQS answers with (access denied, throttling) reaches the caller: it does not mean "no tags".

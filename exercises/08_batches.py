@@ -8,9 +8,12 @@ https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Delete
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 MAX_BATCH_ENTRIES = 10  # SQS takes at most 10 entries in one batch call
 
@@ -24,7 +27,7 @@ def chunks(items: list[Any], size: int = MAX_BATCH_ENTRIES) -> list[list[Any]]:
     raise NotImplementedError("chunks is not implemented yet")
 
 
-def send_in_batches(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
+def send_in_batches(sqs: SQSClient, queue_url: str, bodies: list[str]) -> list[str]:
     """Send one message per body using SendMessageBatch calls of at most MAX_BATCH_ENTRIES entries each
     (no SendMessage, and no call at all when there is nothing to send).
 
@@ -36,7 +39,7 @@ def send_in_batches(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
     raise NotImplementedError("send_in_batches is not implemented yet")
 
 
-def send_batch(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> dict[str, str]:
+def send_batch(sqs: SQSClient, queue_url: str, entries: list[dict[str, Any]]) -> dict[str, str]:
     """Send these ready-made SendMessageBatch entries (each has an Id and a MessageBody) in ONE call.
 
     The call succeeds even if SQS refuses some entries: report them (whatever their SenderFault), do not
@@ -47,7 +50,7 @@ def send_batch(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> dict[
     raise NotImplementedError("send_batch is not implemented yet")
 
 
-def batch_request_error(sqs: Any, queue_url: str, entries: list[dict[str, Any]]) -> str | None:
+def batch_request_error(sqs: SQSClient, queue_url: str, entries: list[dict[str, Any]]) -> str | None:
     """Send `entries` in ONE SendMessageBatch call exactly as given, even if they break the batch rules.
 
     SQS refuses a whole request that is empty, has more than 10 entries, repeats an Id, or has an Id that is
@@ -60,7 +63,7 @@ def batch_request_error(sqs: Any, queue_url: str, entries: list[dict[str, Any]])
     raise NotImplementedError("batch_request_error is not implemented yet")
 
 
-def delete_in_batches(sqs: Any, queue_url: str, receipt_handles: list[str]) -> list[str]:
+def delete_in_batches(sqs: SQSClient, queue_url: str, receipt_handles: list[str]) -> list[str]:
     """Delete the received messages with these receipt handles, using DeleteMessageBatch calls of at most
     MAX_BATCH_ENTRIES entries each (no DeleteMessage).
 

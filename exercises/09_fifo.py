@@ -9,7 +9,10 @@ AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 FIFO_SUFFIX = ".fifo"  # SQS refuses FifoQueue=true unless the name ends like this
 
@@ -23,7 +26,7 @@ def fifo_name(name: str) -> str:
     raise NotImplementedError("fifo_name is not implemented yet")
 
 
-def create_fifo_queue(sqs: Any, name: str, content_based_dedup: bool = False) -> str:
+def create_fifo_queue(sqs: SQSClient, name: str, content_based_dedup: bool = False) -> str:
     """Create a FIFO queue called fifo_name(name) and return its URL.
 
     Attributes: FifoQueue "true", and ContentBasedDeduplication "true" or "false" as `content_based_dedup` says.
@@ -32,7 +35,7 @@ def create_fifo_queue(sqs: Any, name: str, content_based_dedup: bool = False) ->
     raise NotImplementedError("create_fifo_queue is not implemented yet")
 
 
-def send_in_group(sqs: Any, queue_url: str, group_id: str, bodies: list[str]) -> list[str]:
+def send_in_group(sqs: SQSClient, queue_url: str, group_id: str, bodies: list[str]) -> list[str]:
     """Send every body, in list order, as one message of the message group `group_id`.
 
     The queue may not have content-based deduplication, and equal bodies must all be delivered, in this call
@@ -43,7 +46,7 @@ def send_in_group(sqs: Any, queue_url: str, group_id: str, bodies: list[str]) ->
     raise NotImplementedError("send_in_group is not implemented yet")
 
 
-def send_once(sqs: Any, queue_url: str, group_id: str, body: str, dedup_id: str) -> str:
+def send_once(sqs: SQSClient, queue_url: str, group_id: str, body: str, dedup_id: str) -> str:
     """Send `body` in group `group_id` with MessageDeduplicationId `dedup_id`. Return the MessageId.
 
     Within five minutes SQS delivers only the first message sent with a given deduplication id, whatever
@@ -53,7 +56,7 @@ def send_once(sqs: Any, queue_url: str, group_id: str, body: str, dedup_id: str)
     raise NotImplementedError("send_once is not implemented yet")
 
 
-def receive_one(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, str] | None:
+def receive_one(sqs: SQSClient, queue_url: str, wait_seconds: int = 1) -> dict[str, str] | None:
     """Receive at most ONE message, long-polling up to `wait_seconds`, and do not delete it.
 
     (One ReceiveMessage with MaxNumberOfMessages=1 and WaitTimeSeconds=wait_seconds.)

@@ -10,13 +10,16 @@ AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 SEQ = "Seq"  # the message attribute that carries the sequence number
 MAX_RECEIVE = 10  # SQS hands out at most 10 messages per ReceiveMessage
 
 
-def send_numbered(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
+def send_numbered(sqs: SQSClient, queue_url: str, bodies: list[str]) -> list[str]:
     """Send every body, in list order, stamped with its position as a Number message attribute `Seq`.
 
     The first body gets Seq 1, the second Seq 2, and so on:
@@ -26,7 +29,7 @@ def send_numbered(sqs: Any, queue_url: str, bodies: list[str]) -> list[str]:
     raise NotImplementedError("send_numbered is not implemented yet")
 
 
-def receive_in_order(sqs: Any, queue_url: str, count: int, wait_seconds: int = 1) -> list[str]:
+def receive_in_order(sqs: SQSClient, queue_url: str, count: int, wait_seconds: int = 1) -> list[str]:
     """Consume `count` messages from a STANDARD queue and return their bodies sorted by their `Seq` attribute.
 
     A standard queue may deliver in any order, so collect first, then sort by Seq as a number (10 comes after 9).
@@ -38,7 +41,7 @@ def receive_in_order(sqs: Any, queue_url: str, count: int, wait_seconds: int = 1
     raise NotImplementedError("receive_in_order is not implemented yet")
 
 
-def receive_fifo(sqs: Any, queue_url: str, count: int, wait_seconds: int = 1) -> list[str]:
+def receive_fifo(sqs: SQSClient, queue_url: str, count: int, wait_seconds: int = 1) -> list[str]:
     """Consume `count` messages from a FIFO queue and return their bodies in the order they arrived: no sorting.
 
     Within a message group SQS already delivers in sending order. It also holds a group back while one of its
@@ -50,7 +53,7 @@ def receive_fifo(sqs: Any, queue_url: str, count: int, wait_seconds: int = 1) ->
     raise NotImplementedError("receive_fifo is not implemented yet")
 
 
-def consume_once(sqs: Any, queue_url: str, handle: Any, done: set[str], wait_seconds: int = 1) -> int:
+def consume_once(sqs: SQSClient, queue_url: str, handle: Any, done: set[str], wait_seconds: int = 1) -> int:
     """Handle every message of a STANDARD queue once, although SQS may deliver it more than once.
 
     A standard queue delivers at least once: the same message (same MessageId) can arrive again, even after you
@@ -65,7 +68,7 @@ def consume_once(sqs: Any, queue_url: str, handle: Any, done: set[str], wait_sec
     raise NotImplementedError("consume_once is not implemented yet")
 
 
-def keeps_order(sqs: Any, queue_url: str) -> bool:
+def keeps_order(sqs: SQSClient, queue_url: str) -> bool:
     """Answer the course's question for one queue: does SQS guarantee the order its messages are delivered in?
 
     True for a FIFO queue (order is kept within each message group), False for a standard queue (best effort).

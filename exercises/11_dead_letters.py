@@ -9,20 +9,23 @@ AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 MAX_RECEIVE = 10  # SQS hands out at most 10 messages per ReceiveMessage
 
 
-def queue_arn(sqs: Any, queue_url: str) -> str:
+def queue_arn(sqs: SQSClient, queue_url: str) -> str:
     """Return the queue's ARN (its QueueArn attribute): redrive policies and move tasks name queues by ARN."""
     # TODO: your code here
     raise NotImplementedError("queue_arn is not implemented yet")
 
 
-def attach_dead_letter_queue(sqs: Any, source_url: str, dlq_url: str, max_receive_count: int) -> None:
+def attach_dead_letter_queue(sqs: SQSClient, source_url: str, dlq_url: str, max_receive_count: int) -> None:
     """Give the source queue a redrive policy: after `max_receive_count` receives, a message goes to the DLQ.
 
     The RedrivePolicy attribute is a JSON *string*:
@@ -32,7 +35,7 @@ def attach_dead_letter_queue(sqs: Any, source_url: str, dlq_url: str, max_receiv
     raise NotImplementedError("attach_dead_letter_queue is not implemented yet")
 
 
-def dead_letter_sources(sqs: Any, dlq_url: str) -> list[str]:
+def dead_letter_sources(sqs: SQSClient, dlq_url: str) -> list[str]:
     """Return the URLs of every queue whose redrive policy sends its failures to this DLQ, sorted.
 
     ListDeadLetterSourceQueues answers in pages, and gives a NextToken only when the request carries MaxResults
@@ -43,7 +46,7 @@ def dead_letter_sources(sqs: Any, dlq_url: str) -> list[str]:
     raise NotImplementedError("dead_letter_sources is not implemented yet")
 
 
-def redrive_by_hand(sqs: Any, dlq_url: str, target_url: str, wait_seconds: int = 1) -> int:
+def redrive_by_hand(sqs: SQSClient, dlq_url: str, target_url: str, wait_seconds: int = 1) -> int:
     """Move every message from the DLQ to `target_url` yourself; return how many you moved.
 
     For each message: send its body and message attributes (all of them, custom types included) to the target,
@@ -55,7 +58,7 @@ def redrive_by_hand(sqs: Any, dlq_url: str, target_url: str, wait_seconds: int =
     raise NotImplementedError("redrive_by_hand is not implemented yet")
 
 
-def start_redrive(sqs: Any, dlq_url: str, destination_url: str | None = None,
+def start_redrive(sqs: SQSClient, dlq_url: str, destination_url: str | None = None,
                   max_per_second: int | None = None) -> str:
     """Start a message move task that empties the DLQ; return its TaskHandle.
 
@@ -67,7 +70,7 @@ def start_redrive(sqs: Any, dlq_url: str, destination_url: str | None = None,
     raise NotImplementedError("start_redrive is not implemented yet")
 
 
-def redrive_statuses(sqs: Any, dlq_url: str) -> list[str]:
+def redrive_statuses(sqs: SQSClient, dlq_url: str) -> list[str]:
     """Return the Status of each message move task of this DLQ, as ListMessageMoveTasks lists them (newest first).
 
     SQS lists only the newest task unless the request asks for more with MaxResults (at most 10): ask for 10.
@@ -77,7 +80,7 @@ def redrive_statuses(sqs: Any, dlq_url: str) -> list[str]:
     raise NotImplementedError("redrive_statuses is not implemented yet")
 
 
-def cancel_redrive(sqs: Any, task_handle: str) -> bool:
+def cancel_redrive(sqs: SQSClient, task_handle: str) -> bool:
     """Cancel a running message move task. Return True when SQS cancelled it.
 
     Only a RUNNING task can be cancelled. When SQS refuses (the task already finished or was cancelled, or the

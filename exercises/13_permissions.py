@@ -9,12 +9,15 @@ AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_A
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
-def grant(sqs: Any, queue_url: str, label: str, account_id: str, actions: list[str]) -> None:
+
+def grant(sqs: SQSClient, queue_url: str, label: str, account_id: str, actions: list[str]) -> None:
     """Allow the AWS account `account_id` to call `actions` (e.g. ["SendMessage", "ReceiveMessage"]) on the queue.
 
     `label` names the permission (the statement's Sid), so you can remove it later.
@@ -23,7 +26,7 @@ def grant(sqs: Any, queue_url: str, label: str, account_id: str, actions: list[s
     raise NotImplementedError("grant is not implemented yet")
 
 
-def revoke(sqs: Any, queue_url: str, label: str) -> str | None:
+def revoke(sqs: SQSClient, queue_url: str, label: str) -> str | None:
     """Remove the permission called `label` from the queue. Return None when it was removed.
 
     When SQS refuses, for whatever reason (no permission with that label, access denied, throttling), return its
@@ -33,7 +36,7 @@ def revoke(sqs: Any, queue_url: str, label: str) -> str | None:
     raise NotImplementedError("revoke is not implemented yet")
 
 
-def permission_labels(sqs: Any, queue_url: str) -> list[str]:
+def permission_labels(sqs: SQSClient, queue_url: str) -> list[str]:
     """Return the labels (statement Sids) in the queue's access policy, sorted; [] when it has no policy.
 
     The `Policy` attribute is a JSON string: {"Version": ..., "Statement": [{"Sid": "<label>", ...}, ...]}. A queue

@@ -25,7 +25,7 @@ Mutant ids look like `08_batches:chunks:slice:1a2b3c4d`: exercise, enclosing def
 mutated code (before and after) plus its occurrence index in that def, so an id survives edits elsewhere in
 the file. Operators: compare, boolop, unary-not, binop, number, bool, string, kwarg, dict-entry, delete,
 return-none, loop-jump, slice, try-unwrap. Function bodies and module-level statements are mutated; never
-docstrings, imports, annotations or default argument values.
+docstrings, imports (`if TYPE_CHECKING:` ones too), annotations or default argument values.
 
 The solutions are read once at start, so edits made to solutions/ during a run do not mix into it. The
 tests and the grader (sqs_kata/, conftest.py) are used from the working tree as they are when each mutant
@@ -260,13 +260,19 @@ def _body_statements(node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef |
 _SKIPPED_FIELDS: set[tuple[type[ast.AST], str]] = {(ast.AnnAssign, "annotation"), (ast.Lambda, "args")}
 
 
+def _imports_for_type_checkers(statement: ast.stmt) -> bool:
+    """`if TYPE_CHECKING: from ... import ...`: imports for editors only, never run, like an annotation."""
+    return (isinstance(statement, ast.If) and isinstance(statement.test, ast.Name)
+            and statement.test.id == "TYPE_CHECKING")
+
+
 def _sites(tree: ast.Module) -> Iterator[_Site]:
     """Every node of function bodies and module-level statements, in source order, with its scope."""
 
     def scope_body(node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, path: NodePath,
                    ancestors: tuple[ast.AST, ...], scope: str) -> Iterator[_Site]:
         for statement, statement_path in _body_statements(node, path):
-            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            if isinstance(statement, (ast.Import, ast.ImportFrom)) or _imports_for_type_checkers(statement):
                 continue
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 inner = statement.name if scope == "<module>" else f"{scope}.{statement.name}"

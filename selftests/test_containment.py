@@ -184,10 +184,10 @@ def test_the_cli_says_the_same_about_a_server_that_never_answers(tmp_path, silen
 # ---- the test clients themselves (in-process) -------------------------------------------------------
 def _fresh_clients():
     from sqs_kata.backends import make_session, sqs_client
-    from sqs_kata.test_clients import TestClients
+    from sqs_kata.client_pool import ClientPool
 
     session = make_session()
-    return TestClients(lambda: sqs_client(session, "http://127.0.0.1:9"))
+    return ClientPool(lambda: sqs_client(session, "http://127.0.0.1:9"))
 
 
 def test_an_untouched_client_serves_the_next_test_with_fresh_handlers():

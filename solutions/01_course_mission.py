@@ -6,10 +6,13 @@ AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 
-def create_delayed_queue(sqs: Any, name: str, delay_seconds: int = 5) -> str:
+def create_delayed_queue(sqs: SQSClient, name: str, delay_seconds: int = 5) -> str:
     """Create a standard queue called `name` whose messages stay hidden for `delay_seconds` after sending.
 
     Return the queue URL.
@@ -18,12 +21,12 @@ def create_delayed_queue(sqs: Any, name: str, delay_seconds: int = 5) -> str:
     return response["QueueUrl"]
 
 
-def send_text(sqs: Any, queue_url: str, body: str) -> str:
+def send_text(sqs: SQSClient, queue_url: str, body: str) -> str:
     """Send one message whose body is `body`. Return its MessageId."""
     return sqs.send_message(QueueUrl=queue_url, MessageBody=body)["MessageId"]
 
 
-def send_with_authors(sqs: Any, queue_url: str, items: list[tuple[str, str]]) -> list[str]:
+def send_with_authors(sqs: SQSClient, queue_url: str, items: list[tuple[str, str]]) -> list[str]:
     """Send every (body, author) pair in ONE SendMessageBatch call (at most 10 pairs).
 
     Each message carries a String message attribute `Author`. Return the MessageIds in the order of `items`.
@@ -38,7 +41,7 @@ def send_with_authors(sqs: Any, queue_url: str, items: list[tuple[str, str]]) ->
     return [ids[str(i)] for i in range(len(items))]
 
 
-def receive_with_author(sqs: Any, queue_url: str, wait_seconds: int = 10) -> list[dict[str, Any]]:
+def receive_with_author(sqs: SQSClient, queue_url: str, wait_seconds: int = 10) -> list[dict[str, Any]]:
     """Receive up to 10 messages, asking for the `Author` message attribute.
 
     Long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10.
@@ -64,7 +67,7 @@ def greet(message: dict[str, Any]) -> str:
     return f"Hello, {message['body']}! ({message['author']})"
 
 
-def delete(sqs: Any, queue_url: str, receipt_handle: str) -> None:
+def delete(sqs: SQSClient, queue_url: str, receipt_handle: str) -> None:
     """Delete the received message identified by `receipt_handle`, so it is never delivered again.
 
     Any error SQS answers with (an invalid receipt handle, access denied, throttling) reaches the caller.

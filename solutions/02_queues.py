@@ -10,13 +10,16 @@ AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 # ListQueues returns at most this many URLs per call (MaxResults may be 1-1000).
 MAX_LIST_PAGE = 1000
 
 
-def create_queue(sqs: Any, name: str, attributes: dict[str, Any] | None = None) -> str:
+def create_queue(sqs: SQSClient, name: str, attributes: dict[str, Any] | None = None) -> str:
     """Create a queue called `name` with the given attributes and return its URL.
 
     `attributes` holds Python values, e.g. {"VisibilityTimeout": 7, "FifoQueue": True}; SQS wants
@@ -33,7 +36,7 @@ def create_queue(sqs: Any, name: str, attributes: dict[str, Any] | None = None) 
     return sqs.create_queue(QueueName=name, Attributes=as_text)["QueueUrl"]
 
 
-def find_queue_url(sqs: Any, name: str) -> str | None:
+def find_queue_url(sqs: SQSClient, name: str) -> str | None:
     """Return the URL of the queue called exactly `name`, or None when there is no such queue.
 
     Any other error (access denied, throttling) reaches the caller.
@@ -44,7 +47,7 @@ def find_queue_url(sqs: Any, name: str) -> str | None:
         return None
 
 
-def list_queue_names(sqs: Any, prefix: str, page_size: int = MAX_LIST_PAGE) -> list[str]:
+def list_queue_names(sqs: SQSClient, prefix: str, page_size: int = MAX_LIST_PAGE) -> list[str]:
     """Return the names (not URLs) of ALL queues whose name starts with `prefix`, sorted.
 
     A name only has to START with `prefix`: "orders" and "orders-old" both match "orders".
@@ -62,7 +65,7 @@ def list_queue_names(sqs: Any, prefix: str, page_size: int = MAX_LIST_PAGE) -> l
     return sorted(url.rsplit("/", 1)[-1] for url in urls)
 
 
-def delete_queue(sqs: Any, name: str) -> bool:
+def delete_queue(sqs: SQSClient, name: str) -> bool:
     """Delete the queue called `name` (and every message in it).
 
     Return True when it was deleted, False when there was no such queue called exactly `name`.

@@ -11,7 +11,10 @@ Message attributes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQS
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 # The largest message SQS accepts: 1 MiB, counted in BYTES (since August 2025; it was 256 KiB before).
 MAX_MESSAGE_BYTES = 1_048_576
@@ -20,7 +23,7 @@ MAX_MESSAGE_BYTES = 1_048_576
 MAX_RECEIVE = 10
 
 
-def send_with_attributes(sqs: Any, queue_url: str, body: str, attributes: dict[str, Any]) -> str:
+def send_with_attributes(sqs: SQSClient, queue_url: str, body: str, attributes: dict[str, Any]) -> str:
     """Send `body` with one message attribute per entry of `attributes`, typed by its Python value.
 
     str -> DataType "String" (StringValue), int or float -> "Number" (StringValue, e.g. "42" or "2.5"),
@@ -38,7 +41,7 @@ def send_with_attributes(sqs: Any, queue_url: str, body: str, attributes: dict[s
     return response["MessageId"]
 
 
-def receive_with_attributes(sqs: Any, queue_url: str, wait_seconds: int = 1) -> list[dict[str, Any]]:
+def receive_with_attributes(sqs: SQSClient, queue_url: str, wait_seconds: int = 1) -> list[dict[str, Any]]:
     """Receive up to 10 messages with ALL their message attributes.
 
     Long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10.
@@ -68,7 +71,7 @@ def receive_with_attributes(sqs: Any, queue_url: str, wait_seconds: int = 1) -> 
     return received
 
 
-def receive_with_timestamps(sqs: Any, queue_url: str, wait_seconds: int = 1) -> list[dict[str, Any]]:
+def receive_with_timestamps(sqs: SQSClient, queue_url: str, wait_seconds: int = 1) -> list[dict[str, Any]]:
     """Receive up to 10 messages with three system attributes.
 
     Long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10, asking SQS for the three
@@ -90,7 +93,7 @@ def receive_with_timestamps(sqs: Any, queue_url: str, wait_seconds: int = 1) -> 
     ]
 
 
-def consume_all(sqs: Any, queue_url: str, handle: Callable[[str], Any], wait_seconds: int = 1) -> int:
+def consume_all(sqs: SQSClient, queue_url: str, handle: Callable[[str], Any], wait_seconds: int = 1) -> int:
     """Process every message on the queue: call handle(body), THEN delete that message.
 
     Keep receiving (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10) until a

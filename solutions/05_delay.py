@@ -8,12 +8,15 @@ https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
-def create_delay_queue(sqs: Any, name: str, delay_seconds: int) -> str:
+
+def create_delay_queue(sqs: SQSClient, name: str, delay_seconds: int) -> str:
     """Create a standard queue called `name` on which every new message stays hidden for `delay_seconds`.
 
     Return the queue URL.
@@ -22,12 +25,12 @@ def create_delay_queue(sqs: Any, name: str, delay_seconds: int) -> str:
     return response["QueueUrl"]
 
 
-def set_queue_delay(sqs: Any, queue_url: str, delay_seconds: int) -> None:
+def set_queue_delay(sqs: SQSClient, queue_url: str, delay_seconds: int) -> None:
     """Turn the existing queue at `queue_url` into a delay queue: set its DelaySeconds to `delay_seconds`."""
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"DelaySeconds": str(delay_seconds)})
 
 
-def send_delayed(sqs: Any, queue_url: str, body: str, delay_seconds: int) -> str:
+def send_delayed(sqs: SQSClient, queue_url: str, body: str, delay_seconds: int) -> str:
     """Send one message that stays hidden for `delay_seconds`, whatever the queue's own delay is.
 
     (On a standard queue a message's DelaySeconds overrides the queue's.) Return the MessageId.
@@ -36,7 +39,7 @@ def send_delayed(sqs: Any, queue_url: str, body: str, delay_seconds: int) -> str
     return response["MessageId"]
 
 
-def try_delay_on_fifo(sqs: Any, queue_url: str, body: str, delay_seconds: int, group_id: str) -> str | None:
+def try_delay_on_fifo(sqs: SQSClient, queue_url: str, body: str, delay_seconds: int, group_id: str) -> str | None:
     """Send `body` to the FIFO queue at `queue_url` in group `group_id`, with a per-message DelaySeconds.
 
     The queue uses content-based deduplication. FIFO queues refuse a per-message delay (other than 0):
@@ -52,7 +55,7 @@ def try_delay_on_fifo(sqs: Any, queue_url: str, body: str, delay_seconds: int, g
     return None
 
 
-def count_delayed(sqs: Any, queue_url: str) -> int:
+def count_delayed(sqs: SQSClient, queue_url: str) -> int:
     """Return how many messages on the queue are still waiting out their delay, as an int.
 
     (SQS reports it as the queue attribute ApproximateNumberOfMessagesDelayed, a string.)

@@ -8,9 +8,12 @@ https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Change
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-def receive_for_work(sqs: Any, queue_url: str, visibility_timeout: int, wait_seconds: int = 1) -> list[dict[str, Any]]:
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
+
+def receive_for_work(sqs: SQSClient, queue_url: str, visibility_timeout: int, wait_seconds: int = 1) -> list[dict[str, Any]]:
     """Receive up to 10 messages, long-polling for up to `wait_seconds`, hiding them for `visibility_timeout` seconds.
 
     One ReceiveMessage with MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds and VisibilityTimeout.
@@ -28,17 +31,17 @@ def receive_for_work(sqs: Any, queue_url: str, visibility_timeout: int, wait_sec
     ]
 
 
-def extend_visibility(sqs: Any, queue_url: str, receipt_handle: str, seconds: int) -> None:
+def extend_visibility(sqs: SQSClient, queue_url: str, receipt_handle: str, seconds: int) -> None:
     """Keep the received message hidden for `seconds` more, counted from now (the worker needs more time)."""
     sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)
 
 
-def release(sqs: Any, queue_url: str, receipt_handle: str) -> None:
+def release(sqs: SQSClient, queue_url: str, receipt_handle: str) -> None:
     """Give the received message back: make it receivable again at once, for another worker to take."""
     sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=0)
 
 
-def change_visibility_batch(sqs: Any, queue_url: str, receipt_handles: list[str], seconds: int) -> list[str]:
+def change_visibility_batch(sqs: SQSClient, queue_url: str, receipt_handles: list[str], seconds: int) -> list[str]:
     """Set the visibility timeout of all these received messages to `seconds` with ChangeMessageVisibilityBatch.
 
     There are at most 10 receipt handles, so one call does. Each entry needs an Id that is unique in the batch.

@@ -9,12 +9,15 @@ https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Receiv
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 MAX_MESSAGES_PER_RECEIVE = 10  # ReceiveMessage hands out at most 10 messages per call
 
 
-def long_poll(sqs: Any, queue_url: str, wait_seconds: int) -> list[str]:
+def long_poll(sqs: SQSClient, queue_url: str, wait_seconds: int) -> list[str]:
     """Receive up to 10 messages, waiting up to `wait_seconds` on the server for the first one (long polling).
 
     Return their bodies ([] if the wait ended with nothing). Do not delete them.
@@ -24,7 +27,7 @@ def long_poll(sqs: Any, queue_url: str, wait_seconds: int) -> list[str]:
     return [m["Body"] for m in response.get("Messages", [])]
 
 
-def short_poll(sqs: Any, queue_url: str) -> list[str]:
+def short_poll(sqs: SQSClient, queue_url: str) -> list[str]:
     """Receive up to 10 messages WITHOUT waiting, even if the queue's default is long polling.
 
     Return their bodies. (On real SQS a short poll may return [] even when messages exist.)
@@ -34,19 +37,19 @@ def short_poll(sqs: Any, queue_url: str) -> list[str]:
     return [m["Body"] for m in response.get("Messages", [])]
 
 
-def set_default_wait(sqs: Any, queue_url: str, seconds: int) -> None:
+def set_default_wait(sqs: SQSClient, queue_url: str, seconds: int) -> None:
     """Make every receive on this queue a long poll of `seconds` by default (queue attribute
     ReceiveMessageWaitTimeSeconds)."""
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"ReceiveMessageWaitTimeSeconds": str(seconds)})
 
 
-def default_wait(sqs: Any, queue_url: str) -> int:
+def default_wait(sqs: SQSClient, queue_url: str) -> int:
     """Return the queue's default long-poll wait (its ReceiveMessageWaitTimeSeconds attribute) as an int."""
     name = "ReceiveMessageWaitTimeSeconds"
     return int(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=[name])["Attributes"][name])
 
 
-def drain(sqs: Any, queue_url: str, wait_seconds: int = 1) -> list[str]:
+def drain(sqs: SQSClient, queue_url: str, wait_seconds: int = 1) -> list[str]:
     """Empty the queue: long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10, delete every
     message you get before you receive again, and stop as soon as a long poll comes back empty.
 

@@ -9,7 +9,10 @@ AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 FIFO_SUFFIX = ".fifo"  # SQS refuses FifoQueue=true unless the name ends like this
 
@@ -22,7 +25,7 @@ def fifo_name(name: str) -> str:
     return name if name.endswith(FIFO_SUFFIX) else name + FIFO_SUFFIX
 
 
-def create_fifo_queue(sqs: Any, name: str, content_based_dedup: bool = False) -> str:
+def create_fifo_queue(sqs: SQSClient, name: str, content_based_dedup: bool = False) -> str:
     """Create a FIFO queue called fifo_name(name) and return its URL.
 
     Attributes: FifoQueue "true", and ContentBasedDeduplication "true" or "false" as `content_based_dedup` says.
@@ -31,7 +34,7 @@ def create_fifo_queue(sqs: Any, name: str, content_based_dedup: bool = False) ->
     return sqs.create_queue(QueueName=fifo_name(name), Attributes=attributes)["QueueUrl"]
 
 
-def send_in_group(sqs: Any, queue_url: str, group_id: str, bodies: list[str]) -> list[str]:
+def send_in_group(sqs: SQSClient, queue_url: str, group_id: str, bodies: list[str]) -> list[str]:
     """Send every body, in list order, as one message of the message group `group_id`.
 
     The queue may not have content-based deduplication, and equal bodies must all be delivered, in this call
@@ -46,7 +49,7 @@ def send_in_group(sqs: Any, queue_url: str, group_id: str, bodies: list[str]) ->
     return ids
 
 
-def send_once(sqs: Any, queue_url: str, group_id: str, body: str, dedup_id: str) -> str:
+def send_once(sqs: SQSClient, queue_url: str, group_id: str, body: str, dedup_id: str) -> str:
     """Send `body` in group `group_id` with MessageDeduplicationId `dedup_id`. Return the MessageId.
 
     Within five minutes SQS delivers only the first message sent with a given deduplication id, whatever
@@ -57,7 +60,7 @@ def send_once(sqs: Any, queue_url: str, group_id: str, body: str, dedup_id: str)
     return response["MessageId"]
 
 
-def receive_one(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, str] | None:
+def receive_one(sqs: SQSClient, queue_url: str, wait_seconds: int = 1) -> dict[str, str] | None:
     """Receive at most ONE message, long-polling up to `wait_seconds`, and do not delete it.
 
     (One ReceiveMessage with MaxNumberOfMessages=1 and WaitTimeSeconds=wait_seconds.)

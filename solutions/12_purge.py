@@ -7,13 +7,16 @@ AWS API: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 # After one PurgeQueue, SQS refuses another on the same queue for this many seconds.
 PURGE_WINDOW_SECONDS = 60
 
 
-def purge(sqs: Any, queue_url: str) -> bool:
+def purge(sqs: SQSClient, queue_url: str) -> bool:
     """Delete every message in the queue (visible, in flight and delayed) with one PurgeQueue call.
 
     Return True when the purge was accepted (an empty queue too), False when SQS says a purge is already in

@@ -9,16 +9,19 @@ boto3 errors: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/erro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
 
 # What SQS answers for an empty MessageBody ("The request must contain the parameter MessageBody"):
 # a body needs at least one character. Some emulators accept "" anyway, so check it yourself.
 EMPTY_BODY_ERROR = "MissingParameter"
 
 
-def send_safely(sqs: Any, queue_url: str, body: str) -> dict[str, Any]:
+def send_safely(sqs: SQSClient, queue_url: str, body: str) -> dict[str, Any]:
     """Send `body`, never raising for an SQS refusal.
 
     Return {"ok": True, "message_id": <MessageId>} when sent, or {"ok": False, "error": <AWS error code>}
@@ -35,7 +38,7 @@ def send_safely(sqs: Any, queue_url: str, body: str) -> dict[str, Any]:
     return {"ok": True, "message_id": response["MessageId"]}
 
 
-def queue_exists(sqs: Any, name: str) -> bool:
+def queue_exists(sqs: SQSClient, name: str) -> bool:
     """True when a queue called `name` exists, False when SQS says it does not (QueueDoesNotExist).
 
     Any other error (access denied, throttling) is not an answer: let it reach the caller.
@@ -47,7 +50,7 @@ def queue_exists(sqs: Any, name: str) -> bool:
     return True
 
 
-def receive_safely(sqs: Any, queue_url: str, wait_seconds: int = 1) -> dict[str, Any]:
+def receive_safely(sqs: SQSClient, queue_url: str, wait_seconds: int = 1) -> dict[str, Any]:
     """Receive once (long-poll with WaitTimeSeconds=wait_seconds and MaxNumberOfMessages=10), never raising for an
     SQS refusal.
 

@@ -24,7 +24,7 @@ from botocore.config import Config
 
 from sqs_kata import adoption
 from sqs_kata.messages import say
-from sqs_kata.test_clients import TestClients
+from sqs_kata.client_pool import ClientPool
 
 # The region every local backend uses. botocore rejects the course's old region name
 # (underscores are not valid in region names), so a real-looking name it accepts is used.
@@ -144,7 +144,7 @@ class Backend:
     def __init__(self) -> None:
         self._client: Any = None
         self._session: Any = None
-        self._test_clients: TestClients | None = None
+        self._test_clients: ClientPool | None = None
 
     def start(self) -> None:
         """Bring the backend up; raise BackendError with a learner message if it cannot."""
@@ -189,7 +189,7 @@ class Backend:
         """The `sqs` client of one test: what learner code does to it (a replaced method, an event handler)
         cannot reach another test. Hand it back with end_test_client()."""
         if self._test_clients is None:
-            self._test_clients = TestClients(self.new_client)
+            self._test_clients = ClientPool(self.new_client)
         return self._test_clients.take()
 
     def end_test_client(self, client: Any) -> None:

@@ -18,7 +18,7 @@ from sqs_kata.messages import say
 from sqs_kata.results import ExerciseResult
 
 if TYPE_CHECKING:
-    from sqs_kata.cli import Kata
+    from sqs_kata.app import Kata
     from sqs_kata.runner import Run
 
 # Milliseconds of quiet after a save before the run starts: editors write a file in several steps.
@@ -29,7 +29,7 @@ WAKE_MS = 250
 def watch(kata: Kata, max_runs: int | None = None) -> int:
     import watchfiles
 
-    from sqs_kata.cli import CANNOT_RUN, FAILING, OK
+    from sqs_kata.app import CANNOT_RUN, FAILING, OK
 
     folder = kata.options.target_folder()
     if not folder.is_dir():
@@ -94,7 +94,7 @@ def _saved_exercise(changes: Iterable[tuple[object, str]]) -> Exercise | None:
 def _report(kata: Kata, outcome: Run, results: list[ExerciseResult]) -> Exercise | None:
     """Say what to work on now (with its first failure), or that all exercises pass; when learner code
     ended the run, say that instead, and work on the exercise it happened in."""
-    from sqs_kata.cli import first_unfinished
+    from sqs_kata.app import first_unfinished
 
     if kata.ended(outcome):
         current = next((r for r in results if r.ended_the_run), None) or first_unfinished(results)

@@ -32,10 +32,8 @@ class _Snapshot:
         return of_class.keys() == self.of_class.keys() and all(of_class[k] is v for k, v in self.of_class.items())
 
 
-class TestClients:
+class ClientPool:
     """take() a client for a test, give_back() when the test ends."""
-
-    __test__ = False  # not a pytest test class, despite the name
 
     def __init__(self, build: Callable[[], Any]) -> None:
         self._build = build
