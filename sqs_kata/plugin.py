@@ -85,6 +85,8 @@ class _Session:
                     backend.stop()
                     raise pytest.UsageError(messages.server_silent(silence))
                 self.started.add(spec)
+                # Once per run, before any test: what this server cannot do is skipped, named, everywhere.
+                backend.probe()
 
     def backend(self, spec: str) -> Backend:
         self.start({spec})
