@@ -8,12 +8,13 @@ nothing); on a live server it is the wall clock, so the same test really waits.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import secrets
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 from unittest import mock
@@ -47,7 +48,9 @@ HOUSEKEEPING_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 1},
 )
 
-# Features some backends do not have; a test that needs one is skipped there with this name.
+# Features some servers do not have; a test that needs one is skipped there with this name. What a server lacks is
+# asked of the server itself when the run starts (Backend.probe), never read from the backend's name: the same
+# name (an endpoint URL, compose) can stand for different servers.
 MESSAGE_MOVE_TASKS = "message move tasks (StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask)"
 QUEUE_POLICY = "queue policies (AddPermission/RemovePermission storing a Policy attribute)"
 
@@ -119,6 +122,48 @@ def sqs_client(session: Any, endpoint_url: str | None = None, config: Config = C
     return session.client("sqs", endpoint_url=endpoint_url, config=config)
 
 
+def _probe_policy(client: Any, queue: Callable[..., tuple[str, str]]) -> str | None:
+    """QUEUE_POLICY: AddPermission must leave a Policy statement named by its label, and an unknown label be refused."""
+    url, arn = queue("policy")
+    label = "sqs-kata-probe"
+    client.add_permission(QueueUrl=url, Label=label, AWSAccountIds=[arn.split(":")[4]], Actions=["SendMessage"])
+    policy = client.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+    statements = json.loads(policy).get("Statement", []) if policy else []
+    statements = [statements] if isinstance(statements, dict) else statements
+    if label not in {s.get("Sid") for s in statements if isinstance(s, dict)}:
+        return "accepts AddPermission but stores no Policy attribute"
+    from botocore.exceptions import ClientError
+
+    try:
+        client.remove_permission(QueueUrl=url, Label=label + "-absent")
+    except ClientError:
+        return None
+    return "does not refuse RemovePermission of a label it does not have"
+
+
+def _probe_move_task(client: Any, queue: Callable[..., tuple[str, str]]) -> str | None:
+    """MESSAGE_MOVE_TASKS: a move task started on a dead-letter queue must be listed for it."""
+    dlq, dlq_arn = queue("dlq")
+    queue("source", RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}))
+    client.start_message_move_task(SourceArn=dlq_arn)
+    tasks = client.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1).get("Results", [])
+    return None if tasks else "does not list the move task it started"
+
+
+def _short(error: BaseException) -> str:
+    """An error in one line: the operation and the server's code and first words (no HTML page), else its type."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and response.get("Error"):
+        code = str(response["Error"].get("Code") or "")
+        code = f"HTTP {code}" if code.isdigit() else code  # moto's server answers 500 for what it lacks
+        text = (response["Error"].get("Message") or "").strip()
+        text = "" if text.startswith("<") else text.splitlines()[0] if text else ""
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        said = f"{code}: {text}" if text and text != code else code or f"HTTP {status}"
+        return f"{getattr(error, 'operation_name', '')} {said}".strip()[:200]
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".strip(": ")[:200]
+
+
 # What a client built inside a test sees (see Backend.pinned_environment).
 PINNED_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIALS["aws_access_key_id"],
@@ -136,7 +181,7 @@ class Backend:
     """Base: a backend that is already running somewhere and keeps real time."""
 
     name: str = "backend"
-    lacks: Mapping[str, str] = {}  # feature -> why this backend cannot run it
+    lacks: Mapping[str, str] = {}  # feature -> why this backend's server cannot run it (set by probe())
     live: bool = True
     keeps_queues: bool = True  # False where SQS starts empty for every test: nothing to delete afterwards
     endpoint_url: str = ""  # where a live backend answers; "" for in-process moto and for real AWS
@@ -219,6 +264,46 @@ class Backend:
         reason = self.lacks.get(feature)
         return f"{self.name}: {reason}" if reason else None
 
+    def server(self) -> str:
+        """The server, as a skip reason names it."""
+        return f"the SQS server at {self.endpoint_url}" if self.endpoint_url else "Amazon SQS"
+
+    def probe(self) -> None:
+        """Ask the server, once and before any test, which of the optional features it really has.
+
+        A few calls on queues of the probe's own (deleted again, whatever happens): a feature counts as there
+        only if the server does what the tests will check -- stores a Policy after AddPermission, lists a move
+        task it started. Any other answer (an error, NotImplementedError in moto, nothing stored) is recorded
+        as the reason the feature's tests are skipped.
+        """
+        found: dict[str, str] = {}
+        with self.test_scope():
+            client = self.client()
+            prefix = self.queue_prefix() + "probe-"
+            made: list[str] = []
+
+            def queue(suffix: str, **attributes: str) -> tuple[str, str]:
+                url = client.create_queue(QueueName=prefix + suffix, Attributes=attributes)["QueueUrl"]
+                made.append(url)
+                arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                return url, arn
+
+            try:
+                for feature, check in ((QUEUE_POLICY, _probe_policy), (MESSAGE_MOVE_TASKS, _probe_move_task)):
+                    try:
+                        missing = check(client, queue)
+                    except Exception as error:  # noqa: BLE001 -- whatever the server says, the feature is not there
+                        missing = f"does not support it ({_short(error)})"
+                    if missing:
+                        found[feature] = f"{self.server()} {missing}, so the tests of {feature} cannot run"
+            finally:
+                for url in reversed(made):  # the source queue before its dead-letter queue
+                    try:
+                        client.delete_queue(QueueUrl=url)
+                    except Exception:  # noqa: BLE001 -- already gone; the server's state is its own
+                        pass
+        self.lacks = found
+
     @contextmanager
     def pinned_environment(self) -> Iterator[None]:
         """Around every test: a client the learner's code builds itself reaches this backend and nothing else.
@@ -250,13 +335,17 @@ class MotoBackend(Backend):
     name = "moto"
     live = False
     keeps_queues = False  # test_scope() resets SQS before every test
-    lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
     _mock: Any = None  # the mock_aws that is on, shared by every MotoBackend of the run
 
     def new_session(self) -> Any:
         import moto  # noqa: F401  -- importing moto installs its botocore hook before the session exists
 
         return make_session()
+
+    def server(self) -> str:
+        from moto import __version__
+
+        return f"moto {__version__} (in this process)"
 
     def stop(self) -> None:
         self.release()
@@ -287,7 +376,6 @@ class MotoServerBackend(Backend):
 
     name = "moto-server"
     live = False
-    lacks = {MESSAGE_MOVE_TASKS: "moto 5.2.5 does not implement " + MESSAGE_MOVE_TASKS}
 
     def __init__(self) -> None:
         super().__init__()
@@ -308,6 +396,11 @@ class MotoServerBackend(Backend):
         if self._server is not None:
             self._server.stop()
             self._server = None
+
+    def server(self) -> str:
+        from moto import __version__
+
+        return f"moto {__version__} at {self.endpoint_url}"
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
@@ -351,8 +444,6 @@ class ElasticMQBackend(Backend):
     """ElasticMQ 1.7.1 -- the engine of the course's sqs-local container -- run by Java on 127.0.0.1."""
 
     name = "elasticmq"
-    lacks = {QUEUE_POLICY: "ElasticMQ 1.7.1 accepts AddPermission/RemovePermission but stores no Policy attribute, "
-                           "so " + QUEUE_POLICY + " cannot be checked"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -368,6 +459,9 @@ class ElasticMQBackend(Backend):
         except ElasticMQError as error:
             # The launcher's details (Maven's and Java's own words) stay in English; say what happened first.
             raise BackendError(say("ElasticMQ 無法啟動，詳細原因如下（英文）：\n", "") + str(error)) from None
+
+    def server(self) -> str:
+        return f"ElasticMQ 1.7.1 at {self.endpoint_url}"
 
     def stop(self) -> None:
         # A long poll cut short by a learner timeout leaves its connection open, and ElasticMQ's

@@ -69,6 +69,7 @@ class _Session:
         except BackendError as error:
             raise pytest.UsageError(str(error)) from None
         self.started: set[str] = set()
+        self.server_lost = False  # a server stopped answering mid-run (see _stop_if_server_went_silent)
 
     def start(self, specs: set[str]) -> None:
         """Start the backends the collected tests use, before the first test runs."""
@@ -85,6 +86,8 @@ class _Session:
                     backend.stop()
                     raise pytest.UsageError(messages.server_silent(silence))
                 self.started.add(spec)
+                # Once per run, before any test: what this server cannot do is skipped, named, everywhere.
+                backend.probe()
 
     def backend(self, spec: str) -> Backend:
         self.start({spec})
@@ -315,7 +318,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 # A failure that may be a server that stopped answering, not the learner's code: the time limit, or a
 # network timeout in a call (botocore's words, in the learner's message or the grader's own traceback).
-_WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|ConnectTimeoutError|"
+_WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|ConnectTimeoutError|ConnectionClosedError|"
                                r"EndpointConnectionError|Could not connect")
 
 
@@ -329,6 +332,15 @@ def _stop_if_server_went_silent(item: pytest.Item, report: pytest.TestReport) ->
     if silence:
         report.longrepr = messages.server_silent(silence)
         item.session.shouldstop = messages.server_silent(silence)
+        item.config.stash[_STATE].server_lost = True
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A server lost mid-run means the kata could not grade, as when it cannot start: exit code 4, not "failed"."""
+    state = session.config.stash.get(_STATE, None)
+    if state is not None and state.server_lost:
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 class _LongPollMeter:
