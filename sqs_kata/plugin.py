@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import adoption, backends, checks, copying, learner, manifest, messages, realism
+from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
 
@@ -62,10 +62,10 @@ class _Session:
 
     def __init__(self, config: pytest.Config) -> None:
         self.target = learner.resolve_target(config.getoption("--kata-target"), config.rootpath)
-        self.specs = backends.selected(config.getoption("--sqs-backend"))
+        self.specs = backend_choice.selected(config.getoption("--sqs-backend"))
         try:
             confirmed = config.getoption("--i-understand-aws-costs")
-            self.backends = {spec: backends.create(spec, aws_confirmed=confirmed) for spec in self.specs}
+            self.backends = {spec: backend_choice.create(spec, aws_confirmed=confirmed) for spec in self.specs}
         except BackendError as error:
             raise pytest.UsageError(str(error)) from None
         self.started: set[str] = set()
