@@ -441,19 +441,26 @@ def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
 
 
 class ElasticMQBackend(Backend):
-    """ElasticMQ 1.7.1 -- the engine of the course's sqs-local container -- run by Java on 127.0.0.1."""
+    """ElasticMQ 1.7.1 -- the engine of the course's sqs-local container -- run by Java on 127.0.0.1.
+
+    `version="1.5.7"` runs the engine of the course's original image (vsouza/sqs-local) instead: the
+    conformance report compares the two (docs/conformance.md).
+    """
 
     name = "elasticmq"
 
-    def __init__(self) -> None:
+    def __init__(self, version: str = "1.7.1") -> None:
         super().__init__()
         self._server: Any = None
         self.endpoint_url = ""
+        self.version = version
+        if version != "1.7.1":
+            self.name = f"elasticmq-{version}"
 
     def start(self) -> None:
         from sqs_kata.elasticmq import ElasticMQError, ElasticMQServer
 
-        self._server = ElasticMQServer()
+        self._server = ElasticMQServer(version=self.version)
         try:
             self.endpoint_url = self._server.start()
         except ElasticMQError as error:
@@ -461,7 +468,7 @@ class ElasticMQBackend(Backend):
             raise BackendError(say("ElasticMQ 無法啟動，詳細原因如下（英文）：\n", "") + str(error)) from None
 
     def server(self) -> str:
-        return f"ElasticMQ 1.7.1 at {self.endpoint_url}"
+        return f"ElasticMQ {self.version} at {self.endpoint_url}"
 
     def stop(self) -> None:
         # A long poll cut short by a learner timeout leaves its connection open, and ElasticMQ's
