@@ -53,6 +53,10 @@ HOUSEKEEPING_CONFIG = Config(
 # name (an endpoint URL, compose) can stand for different servers.
 MESSAGE_MOVE_TASKS = "message move tasks (StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask)"
 QUEUE_POLICY = "queue policies (AddPermission/RemovePermission storing a Policy attribute)"
+# The row of the conformance report that shows each feature on every backend (docs/conformance.md): a skip reason
+# points there, so a learner sees it is the server, not their code.
+REPORT_ROWS = {QUEUE_POLICY: "docs/conformance.md#add-permission-policy",
+               MESSAGE_MOVE_TASKS: "docs/conformance.md#message-move-task"}
 
 
 class BackendError(RuntimeError):
@@ -295,7 +299,8 @@ class Backend:
                     except Exception as error:  # noqa: BLE001 -- whatever the server says, the feature is not there
                         missing = f"does not support it ({_short(error)})"
                     if missing:
-                        found[feature] = f"{self.server()} {missing}, so the tests of {feature} cannot run"
+                        found[feature] = (f"{self.server()} {missing}, so the tests of {feature} cannot run "
+                                          f"(see {REPORT_ROWS[feature]})")
             finally:
                 for url in reversed(made):  # the source queue before its dead-letter queue
                     try:
