@@ -99,7 +99,7 @@ def test_the_classpath_cache_is_reused_until_a_jar_disappears(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     maven_calls: list[bool] = []
 
-    def fake_maven(cache_dir: Path, offline: bool) -> str:
+    def fake_maven(cache_dir: Path, offline: bool, version: str = elasticmq.ELASTICMQ_VERSION) -> str:
         maven_calls.append(offline)
         return real
 

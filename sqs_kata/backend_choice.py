@@ -24,6 +24,8 @@ def create(spec: str, *, aws_confirmed: bool = False) -> Backend:
         return MotoServerBackend()
     if spec == "elasticmq":
         return ElasticMQBackend()
+    if spec == "elasticmq-1.5.7":  # the course's original sqs-local engine, for comparison (docs/conformance.md)
+        return ElasticMQBackend("1.5.7")
     if spec in ("compose", "testcontainers"):
         from sqs_kata.docker_backends import ComposeBackend, ThrowawayContainerBackend
 
@@ -41,7 +43,7 @@ def create(spec: str, *, aws_confirmed: bool = False) -> Backend:
     ))
 
 
-KNOWN = ("moto", "moto-server", "elasticmq", "compose", "testcontainers", "aws")
+KNOWN = ("moto", "moto-server", "elasticmq", "elasticmq-1.5.7", "compose", "testcontainers", "aws")
 
 
 def selected(options: list[str] | None, environ: Mapping[str, str] = os.environ) -> list[str]:

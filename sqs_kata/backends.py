@@ -53,6 +53,10 @@ HOUSEKEEPING_CONFIG = Config(
 # name (an endpoint URL, compose) can stand for different servers.
 MESSAGE_MOVE_TASKS = "message move tasks (StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask)"
 QUEUE_POLICY = "queue policies (AddPermission/RemovePermission storing a Policy attribute)"
+# The row of the conformance report that shows each feature on every backend (docs/conformance.md): a skip reason
+# points there, so a learner sees it is the server, not their code.
+REPORT_ROWS = {QUEUE_POLICY: "docs/conformance.md#add-permission-policy",
+               MESSAGE_MOVE_TASKS: "docs/conformance.md#message-move-task"}
 
 
 class BackendError(RuntimeError):
@@ -295,7 +299,8 @@ class Backend:
                     except Exception as error:  # noqa: BLE001 -- whatever the server says, the feature is not there
                         missing = f"does not support it ({_short(error)})"
                     if missing:
-                        found[feature] = f"{self.server()} {missing}, so the tests of {feature} cannot run"
+                        found[feature] = (f"{self.server()} {missing}, so the tests of {feature} cannot run "
+                                          f"(see {REPORT_ROWS[feature]})")
             finally:
                 for url in reversed(made):  # the source queue before its dead-letter queue
                     try:
@@ -441,19 +446,26 @@ def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
 
 
 class ElasticMQBackend(Backend):
-    """ElasticMQ 1.7.1 -- the engine of the course's sqs-local container -- run by Java on 127.0.0.1."""
+    """ElasticMQ 1.7.1 -- the engine of the course's sqs-local container -- run by Java on 127.0.0.1.
+
+    `version="1.5.7"` runs the engine of the course's original image (vsouza/sqs-local) instead: the
+    conformance report compares the two (docs/conformance.md).
+    """
 
     name = "elasticmq"
 
-    def __init__(self) -> None:
+    def __init__(self, version: str = "1.7.1") -> None:
         super().__init__()
         self._server: Any = None
         self.endpoint_url = ""
+        self.version = version
+        if version != "1.7.1":
+            self.name = f"elasticmq-{version}"
 
     def start(self) -> None:
         from sqs_kata.elasticmq import ElasticMQError, ElasticMQServer
 
-        self._server = ElasticMQServer()
+        self._server = ElasticMQServer(version=self.version)
         try:
             self.endpoint_url = self._server.start()
         except ElasticMQError as error:
@@ -461,7 +473,7 @@ class ElasticMQBackend(Backend):
             raise BackendError(say("ElasticMQ 無法啟動，詳細原因如下（英文）：\n", "") + str(error)) from None
 
     def server(self) -> str:
-        return f"ElasticMQ 1.7.1 at {self.endpoint_url}"
+        return f"ElasticMQ {self.version} at {self.endpoint_url}"
 
     def stop(self) -> None:
         # A long poll cut short by a learner timeout leaves its connection open, and ElasticMQ's

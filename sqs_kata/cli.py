@@ -8,6 +8,7 @@
     sqs-kata grade           the whole kata with a score; --json (exercism v3), --gradescope, --junit
     sqs-kata verify          for teachers: every solution passes, every stub fails
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
+    sqs-kata conformance     probe documented SQS behaviours on each backend -> docs/conformance.md (--check: up to date?)
 
 Every command that grades runs `python -m pytest --kata-json=...` in a subprocess and reads its
 records (sqs_kata.runner), so the CLI and a plain `pytest` can never disagree.
@@ -202,6 +203,53 @@ def cmd_elasticmq(extra: list[str]) -> int:
     return int(elasticmq_main(extra) or 0)
 
 
+def cmd_conformance(kata: Kata, args: argparse.Namespace) -> int:
+    """Write docs/conformance.md and .json, or with --check say whether the committed report is current."""
+    from sqs_kata import backend_choice, conformance
+    from sqs_kata.backends import BackendError
+
+    names = getattr(args, "sqs_backend", None) or list(conformance.DEFAULT_BACKENDS)  # never SQS_KATA_BACKENDS
+    if "aws" in names and not args.i_understand_aws_costs:  # real SQS costs money: a column only when confirmed
+        kata.say_line("--sqs-backend aws 會連到真正的 Amazon SQS（會產生費用）；確定的話再加上 --i-understand-aws-costs。",
+                      "--sqs-backend aws probes real Amazon SQS (it costs money); add --i-understand-aws-costs if "
+                      "that is what you want.", "red")
+        return USAGE
+    try:
+        backends = [backend_choice.create(name, aws_confirmed=args.i_understand_aws_costs) for name in names]
+    except BackendError as error:
+        print(str(error), file=sys.stderr)
+        return USAGE
+
+    def progress(column: conformance.Column, seconds: float) -> None:
+        if column.reason:
+            kata.say_line(f"{column.title}：沒有執行（{column.reason}）", f"{column.title}: not run ({column.reason})",
+                          "yellow")
+        else:
+            kata.say_line(f"{column.title}：{len(column.results)} 項中 {column.differs()} 項與文件不同（{seconds:.0f} 秒）",
+                          f"{column.title}: {column.differs()} of {len(column.results)} differ from the documentation "
+                          f"({seconds:.0f} s)")
+
+    kata.say_line(f"在 {len(backends)} 個後端上檢查 {len(conformance.CATALOGUE)} 項文件記載的 SQS 行為 ...",
+                  f"Probing {len(conformance.CATALOGUE)} documented SQS behaviours on {len(backends)} backends ...")
+    columns, markdown, data = conformance.generate(backends, progress=progress)
+    output = Path(args.output) if args.output else conformance.REPORT.parent
+    report, report_json = output / conformance.REPORT.name, output / conformance.REPORT_JSON.name
+    if args.check:
+        if conformance.out_of_date(markdown, report):
+            kata.say_line(f"{_shown_path(report)} 已過期：執行 `sqs-kata conformance` 重新產生並提交。",
+                          f"{_shown_path(report)} is out of date: run `sqs-kata conformance` and commit the result.",
+                          "red")
+            return FAILING
+        kata.say_line(f"{_shown_path(report)} 是最新的。", f"{_shown_path(report)} is up to date.", "green")
+        return OK
+    output.mkdir(parents=True, exist_ok=True)
+    report.write_text(markdown, encoding="utf-8")
+    report_json.write_text(data, encoding="utf-8")
+    kata.say_line(f"已寫入 {_shown_path(report)} 和 {_shown_path(report_json)}。",
+                  f"Wrote {_shown_path(report)} and {_shown_path(report_json)}.", "green")
+    return OK if all(not c.reason for c in columns) else CANNOT_RUN
+
+
 # --- Helpers --------------------------------------------------------------------------------------
 
 def _first_unfinished(kata: Kata) -> ExerciseResult | int:
@@ -311,7 +359,7 @@ def _write_json(path: Path, data: object) -> None:
 
 COMMANDS: dict[str, Callable[[Kata, argparse.Namespace], int]] = {
     "board": cmd_board, "check": cmd_check, "next": cmd_next, "hint": cmd_hint, "watch": cmd_watch,
-    "grade": cmd_grade, "verify": cmd_verify,
+    "grade": cmd_grade, "verify": cmd_verify, "conformance": cmd_conformance,
 }
 
 
@@ -369,6 +417,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                            "write JUnit XML (pytest --junitxml)"))
     command("verify", "教師用：每個解答都通過、每個練習樁都以 not implemented yet 失敗",
             "for teachers: every solution passes and every stub fails with 'not implemented yet'")
+    conformance = command("conformance", "對每個後端檢查文件記載的 SQS 行為，寫出 docs/conformance.md",
+                          "probe documented SQS behaviours on each backend and write docs/conformance.md")
+    conformance.add_argument("--check", action="store_true",
+                             help=say("不寫檔：重新產生並比對，報告過期時結束代碼為 1",
+                                      "write nothing: regenerate and exit 1 when the committed report is out of date"))
+    conformance.add_argument("--output", metavar="DIR", default=None,
+                             help=say("報告寫到哪個資料夾（預設 docs/）", "folder for the report (default: docs/)"))
+    conformance.add_argument("--i-understand-aws-costs", action="store_true",
+                             help=say("和 --sqs-backend aws 一起：真的連到 Amazon SQS（會產生費用）",
+                                      "with --sqs-backend aws: really probe Amazon SQS (costs money)"))
     commands.add_parser("elasticmq", add_help=False,  # its own --help answers, through sqs_kata.elasticmq
                         help=say("啟動本機的 ElasticMQ（需要 Java）；其他參數交給 python -m sqs_kata.elasticmq",
                                  "start a local ElasticMQ server (needs Java); other arguments go to "

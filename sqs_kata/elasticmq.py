@@ -39,6 +39,7 @@ from types import TracebackType
 
 __all__ = [
     "ELASTICMQ_VERSION",
+    "VERSIONS",
     "ElasticMQError",
     "ElasticMQServer",
     "classpath",
@@ -46,6 +47,10 @@ __all__ = [
 ]
 
 ELASTICMQ_VERSION = "1.7.1"
+# Versions the launcher knows how to run. 1.5.7 is the engine of the course's original image
+# (vsouza/sqs-local); the conformance report (docs/conformance.md) runs it beside 1.7.1. Both are
+# on Maven Central as org.elasticmq:elasticmq-server_2.13 and run on Java 17.
+VERSIONS = ("1.7.1", "1.5.7")
 DEFAULT_PORT = 9324
 MAIN_CLASS = "org.elasticmq.server.Main"
 
@@ -118,29 +123,41 @@ def _cache_root() -> Path:
     return Path(base) / "sqs-kata"
 
 
-def _cache_dir() -> Path:
+def _cache_dir(version: str = ELASTICMQ_VERSION) -> Path:
     # The pom's hash is part of the name, so editing the pom (e.g. a version
     # bump) never reuses a classpath that Maven computed for the old one.
     pom_digest = hashlib.sha256((_DATA_DIR / "pom.xml").read_bytes()).hexdigest()[:12]
-    return _cache_root() / f"elasticmq-{ELASTICMQ_VERSION}-{pom_digest}"
+    return _cache_root() / f"elasticmq-{version}-{pom_digest}"
 
 
-def _valid_classpath(text: str) -> bool:
+def _fetch_command(version: str) -> str:
+    return _FETCH_COMMAND + ("" if version == ELASTICMQ_VERSION else f" --elasticmq-version {version}")
+
+
+def _pom_text(version: str) -> str:
+    """The shipped pom, asking for `version` (the pom names ELASTICMQ_VERSION)."""
+    text = (_DATA_DIR / "pom.xml").read_text(encoding="utf-8")
+    tag = f"<elasticmq.version>{ELASTICMQ_VERSION}</elasticmq.version>"
+    assert tag in text, "pom.xml and ELASTICMQ_VERSION disagree"
+    return text.replace(tag, f"<elasticmq.version>{version}</elasticmq.version>")
+
+
+def _valid_classpath(text: str, version: str = ELASTICMQ_VERSION) -> bool:
     """True if text names ElasticMQ's server jar and every jar in it exists."""
     jars = text.split(os.pathsep) if text else []
-    has_server = any(f"elasticmq-server_2.13-{ELASTICMQ_VERSION}.jar" in jar for jar in jars)
+    has_server = any(f"elasticmq-server_2.13-{version}.jar" in jar for jar in jars)
     # Someone may have cleaned ~/.m2 since the cache was written; then Maven
     # must download again.
     return has_server and all(Path(jar).is_file() for jar in jars)
 
 
-def _read_cached_classpath(cache_file: Path) -> str | None:
+def _read_cached_classpath(cache_file: Path, version: str = ELASTICMQ_VERSION) -> str | None:
     """The cached classpath, or None if it is missing or points at deleted jars."""
     try:
         text = cache_file.read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    return text if _valid_classpath(text) else None
+    return text if _valid_classpath(text, version) else None
 
 
 def _maven_error_summary(output: str) -> str:
@@ -160,25 +177,25 @@ def _maven_error_summary(output: str) -> str:
     return " ".join(errors[:3])
 
 
-def _find_maven() -> str:
+def _find_maven(version: str = ELASTICMQ_VERSION) -> str:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ElasticMQError(
             f"Maven (`mvn`) was not found on PATH; it is needed once to download "
-            f"ElasticMQ {ELASTICMQ_VERSION} from Maven Central.",
+            f"ElasticMQ {version} from Maven Central.",
             f"install Maven (Debian/Ubuntu: `sudo apt-get install maven`, macOS: "
-            f"`brew install maven`), then run `{_FETCH_COMMAND}`.",
+            f"`brew install maven`), then run `{_fetch_command(version)}`.",
         )
     return mvn
 
 
-def _run_maven(cache_dir: Path, offline: bool) -> str:
+def _run_maven(cache_dir: Path, offline: bool, version: str = ELASTICMQ_VERSION) -> str:
     """Run `mvn dependency:build-classpath` in cache_dir and return the classpath."""
-    mvn = _find_maven()
+    mvn = _find_maven(version)
     # Maven needs Java itself; failing here gives a clearer message than Maven's.
     _resolve_java(None)
     # Work on a copy of the pom: the installed package may be read-only.
-    _write_atomically(cache_dir / "pom.xml", (_DATA_DIR / "pom.xml").read_text(encoding="utf-8"))
+    _write_atomically(cache_dir / "pom.xml", _pom_text(version))
     output_file = cache_dir / f"classpath.{os.getpid()}.tmp"
     command = [
         mvn,
@@ -207,13 +224,13 @@ def _run_maven(cache_dir: Path, offline: bool) -> str:
         )
     except subprocess.TimeoutExpired:
         raise ElasticMQError(
-            f"Maven did not finish resolving ElasticMQ {ELASTICMQ_VERSION} within {_MAVEN_TIMEOUT_S:.0f} seconds.",
-            f"check your connection to https://repo.maven.apache.org, then run `{_FETCH_COMMAND}`.",
+            f"Maven did not finish resolving ElasticMQ {version} within {_MAVEN_TIMEOUT_S:.0f} seconds.",
+            f"check your connection to https://repo.maven.apache.org, then run `{_fetch_command(version)}`.",
         ) from None
     except OSError as exc:
         raise ElasticMQError(
             f"Maven could not be run ({exc}).",
-            f"reinstall Maven (`sudo apt-get install maven`), then run `{_FETCH_COMMAND}`.",
+            f"reinstall Maven (`sudo apt-get install maven`), then run `{_fetch_command(version)}`.",
         ) from exc
     try:
         text = output_file.read_text(encoding="utf-8").strip() if result.returncode == 0 else ""
@@ -222,28 +239,28 @@ def _run_maven(cache_dir: Path, offline: bool) -> str:
     finally:
         output_file.unlink(missing_ok=True)
     if not text:
-        raise _maven_failure(result.returncode, result.stdout, offline)
+        raise _maven_failure(result.returncode, result.stdout, offline, version)
     return text
 
 
-def _maven_failure(returncode: int, output: str, offline: bool) -> ElasticMQError:
+def _maven_failure(returncode: int, output: str, offline: bool, version: str = ELASTICMQ_VERSION) -> ElasticMQError:
     what = (
-        f"Maven could not resolve org.elasticmq:elasticmq-server_2.13:{ELASTICMQ_VERSION} "
+        f"Maven could not resolve org.elasticmq:elasticmq-server_2.13:{version} "
         f"(exit code {returncode}): {_maven_error_summary(output)}"
     )
     if offline:
-        hint = f"offline mode only uses jars already downloaded; run `{_FETCH_COMMAND}` once while online."
+        hint = f"offline mode only uses jars already downloaded; run `{_fetch_command(version)}` once while online."
     else:
         hint = (
             "check that https://repo.maven.apache.org is reachable (a proxy goes in "
-            f"~/.m2/settings.xml), then run `{_FETCH_COMMAND}`."
+            f"~/.m2/settings.xml), then run `{_fetch_command(version)}`."
         )
     if not what.endswith("."):
         what += "."
     return ElasticMQError(what, hint)
 
 
-def classpath(*, offline: bool = False) -> str:
+def classpath(*, offline: bool = False, version: str = ELASTICMQ_VERSION) -> str:
     """Return the Java classpath (os.pathsep-joined jar paths) of ElasticMQ's server.
 
     The first call runs Maven on the pom.xml shipped in ``sqs_kata/elasticmq_files/``,
@@ -258,16 +275,19 @@ def classpath(*, offline: bool = False) -> str:
     Raises ElasticMQError (quoting Maven's own error) when Maven or Java is
     missing or Maven Central cannot supply the jars.
     """
-    cache_dir = _cache_dir()
+    if version not in VERSIONS:
+        raise ElasticMQError(f"ElasticMQ {version} is not one the kata runs ({', '.join(VERSIONS)}).",
+                             f"pick one of {', '.join(VERSIONS)}.")
+    cache_dir = _cache_dir(version)
     cache_file = cache_dir / "classpath.txt"
-    cached = _read_cached_classpath(cache_file)
+    cached = _read_cached_classpath(cache_file, version)
     if cached is not None:
         return cached
-    text = _run_maven(cache_dir, offline)
-    if not _valid_classpath(text):
+    text = _run_maven(cache_dir, offline, version)
+    if not _valid_classpath(text, version):
         raise ElasticMQError(
-            f"Maven reported a classpath for ElasticMQ {ELASTICMQ_VERSION}, but some of its jars do not exist.",
-            f"delete {cache_dir} and run `{_FETCH_COMMAND}` again.",
+            f"Maven reported a classpath for ElasticMQ {version}, but some of its jars do not exist.",
+            f"delete {cache_dir} and run `{_fetch_command(version)}` again.",
         )
     _write_atomically(cache_file, text + "\n")
     return text
@@ -308,7 +328,7 @@ def _resolve_java(java: str | None) -> str:
     return found
 
 
-def _cds_archive(java: str, jars: str) -> Path:
+def _cds_archive(java: str, jars: str, version: str = ELASTICMQ_VERSION) -> Path:
     """Where the class-data-sharing archive for this JVM + classpath lives.
 
     An archive only works for the exact JVM build and classpath that wrote it,
@@ -322,7 +342,7 @@ def _cds_archive(java: str, jars: str) -> Path:
     except OSError:
         identity = f"{real}|{jars}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-    return _cache_dir() / "cds" / f"{digest}.jsa"
+    return _cache_dir(version) / "cds" / f"{digest}.jsa"
 
 
 def _cds_enabled() -> bool:
@@ -377,7 +397,9 @@ class ElasticMQServer:
         host: str = "127.0.0.1",
         java: str | None = None,
         startup_timeout: float = 60.0,
+        version: str = ELASTICMQ_VERSION,
     ) -> None:
+        self.version = version
         self.port = port
         self.host = host
         self.java = java
@@ -398,7 +420,7 @@ class ElasticMQServer:
             return self.endpoint_url
         self.stop()  # tidy up after a previous run whose JVM died on its own
         java = self._java_used = _resolve_java(self.java)
-        jars = classpath()
+        jars = classpath(version=self.version)
         self._workdir = Path(tempfile.mkdtemp(prefix="sqs-kata-elasticmq-"))
         self.log_path = self._workdir / "elasticmq.log"
         try:
@@ -461,7 +483,7 @@ class ElasticMQServer:
 
     def __repr__(self) -> str:
         state = f"running at {self.endpoint_url}" if self._process is not None else "stopped"
-        return f"<ElasticMQServer {ELASTICMQ_VERSION} {state}>"
+        return f"<ElasticMQServer {self.version} {state}>"
 
     # -- helpers -----------------------------------------------------------
 
@@ -488,7 +510,7 @@ class ElasticMQServer:
         self._cds_pending = self._cds_in_use = None
         if not _cds_enabled():
             return []
-        archive = _cds_archive(java, jars)
+        archive = _cds_archive(java, jars, self.version)
         if archive.is_file():
             self._cds_in_use = archive
             return [f"-XX:SharedArchiveFile={archive}"]
@@ -661,9 +683,9 @@ def _log_tail(log_path: Path, lines: int = _LOG_TAIL_LINES) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def _usage_text(url: str) -> str:
+def _usage_text(url: str, version: str = ELASTICMQ_VERSION) -> str:
     return f"""\
-ElasticMQ {ELASTICMQ_VERSION} (an SQS emulator) is listening on {url}
+ElasticMQ {version} (an SQS emulator) is listening on {url}
 Press Ctrl-C to stop it. Everything lives in memory and is gone after that.
 
 AWS CLI (any non-empty credentials are accepted):
@@ -694,6 +716,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="only download the server's jars and cache the classpath, then exit (for CI)",
     )
+    parser.add_argument(
+        "--elasticmq-version",
+        choices=VERSIONS,
+        default=ELASTICMQ_VERSION,
+        help=f"which ElasticMQ to run (default: {ELASTICMQ_VERSION}; 1.5.7 is the course's original sqs-local)",
+    )
     parser.add_argument("--java", default=None, help="java executable to use (default: java on PATH, then $JAVA_HOME)")
     return parser.parse_args(argv)
 
@@ -702,40 +730,40 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m sqs_kata.elasticmq``; returns the exit code."""
     args = _parse_args(argv)
     if args.fetch_only:
-        return _fetch_only()
+        return _fetch_only(args.elasticmq_version)
     # Treat `kill <pid>` like Ctrl-C so the JVM is stopped, not orphaned.
     # (Signal handlers can only be set from the main thread.)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt) if in_main_thread else None
     try:
-        return _run_foreground(args.port, args.java)
+        return _run_foreground(args.port, args.java, args.elasticmq_version)
     finally:
         if in_main_thread and previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _fetch_only() -> int:
+def _fetch_only(version: str = ELASTICMQ_VERSION) -> int:
     try:
-        jars = classpath()
+        jars = classpath(version=version)
     except ElasticMQError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     count = len(jars.split(os.pathsep))
-    print(f"ElasticMQ {ELASTICMQ_VERSION}: {count} jars ready; classpath cached in {_cache_dir()}")
+    print(f"ElasticMQ {version}: {count} jars ready; classpath cached in {_cache_dir(version)}")
     return 0
 
 
-def _run_foreground(port: int, java: str | None) -> int:
+def _run_foreground(port: int, java: str | None, version: str = ELASTICMQ_VERSION) -> int:
     try:
-        server = ElasticMQServer(port=port, java=java)
-        print(f"Starting ElasticMQ {ELASTICMQ_VERSION} ...", flush=True)
+        server = ElasticMQServer(port=port, java=java, version=version)
+        print(f"Starting ElasticMQ {version} ...", flush=True)
         server.start()
     except ElasticMQError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    print(_usage_text(server.endpoint_url), flush=True)
+    print(_usage_text(server.endpoint_url, version), flush=True)
     return _serve_until_interrupted(server)
 
 
