@@ -566,3 +566,23 @@ def test_sys_exit_on_import_fails_that_exercise_with_one_message(state, tmp_path
                      r"file is imported", proc.stdout), proc.stdout
     assert "SystemExit" not in said(proc) and "ended the Python process" not in proc.stdout
     assert not any(word in said(proc) for word in NOISE), said(proc)
+
+
+def test_ctrl_c_stops_watch_even_when_started_with_sigint_ignored(state):
+    """`sqs-kata watch &` from a script (or a pytest-xdist worker) starts with SIGINT ignored: Ctrl-C must still work."""
+    process = subprocess.Popen([sys.executable, "-m", "sqs_kata.cli", "--lang", "en", "watch", "--kata-target",
+                                "solutions"], cwd=PROJECT_ROOT, env=cli_env(state), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Watching" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        assert "Stopped watching" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

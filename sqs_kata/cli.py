@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -459,8 +461,20 @@ def _printable_output() -> None:
             reconfigure(errors="replace")
 
 
+def _ctrl_c_stops() -> None:
+    """Ctrl-C (SIGINT) stops every command, whoever started it.
+
+    A process started in the background by a script (`sqs-kata elasticmq &`), or by a pytest-xdist worker,
+    inherits SIGINT *ignored*, and Python then never raises KeyboardInterrupt: `watch` and `elasticmq` would
+    not stop. Taking the signal back here restores Ctrl-C (and children started later get the default again).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _ctrl_c_stops()
     _printable_output()
     messages.set_language(_early_language(argv))
     parser = build_parser()

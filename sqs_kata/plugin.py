@@ -239,7 +239,7 @@ class _QueueWatch:
     def __init__(self) -> None:
         self.created: list[str] = []
         self._deleted: set[str] = set()
-        self.lost: str | None = None  # the name of a queue someone else deleted
+        self.lost: str | None = None  # the URL of a queue someone else may have deleted
 
     def install(self, events: Any) -> None:
         events.register_first("provide-client-params.sqs", self._keep_url)
@@ -259,7 +259,7 @@ class _QueueWatch:
         if url and code.removeprefix("AWS.SimpleQueueService.") in ("QueueDoesNotExist", "NonExistentQueue"):
             name = _queue_name(url)
             if name in {_queue_name(u) for u in self.created} and name not in self._deleted:
-                self.lost = name
+                self.lost = url  # a candidate: the report asks the server whether it is really gone
 
 
 def _queue_name(url: str) -> str:
@@ -303,8 +303,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed and _WAITED_ON_SERVER.search(report.longreprtext):
         _stop_if_server_went_silent(item, report)
     queues = item.stash.get(_QUEUES, None)
-    if report.failed and queues is not None and queues.lost:
-        report.longrepr = messages.queue_deleted_elsewhere(queues.lost)
+    if report.failed and queues is not None and queues.lost and _really_gone(item, queues.lost):
+        report.longrepr = messages.queue_deleted_elsewhere(_queue_name(queues.lost))
         return report
     layer = item.stash.get(_LAYER, None)
     if report.when == "call" and report.failed and layer is not None:
@@ -322,10 +322,28 @@ _WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|C
                                r"EndpointConnectionError|Could not connect")
 
 
+def _backend_of(item: pytest.Item) -> Backend | None:
+    spec = getattr(item, "callspec", None) and item.callspec.params.get("sqs_backend")
+    return item.config.stash[_STATE].backends.get(spec) if spec else None
+
+
+def _really_gone(item: pytest.Item, url: str) -> bool:
+    """Ask the server itself: a missing-queue answer can name another queue (a RedrivePolicy whose target does
+    not exist, say), and then this test's queue is still there and the failure is the learner's to see."""
+    backend = _backend_of(item)
+    if backend is None:
+        return False
+    try:
+        backend.client().get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    except Exception as error:  # noqa: BLE001 -- only a missing-queue answer proves it gone
+        code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+        return code.removeprefix("AWS.SimpleQueueService.") in ("QueueDoesNotExist", "NonExistentQueue")
+    return False
+
+
 def _stop_if_server_went_silent(item: pytest.Item, report: pytest.TestReport) -> None:
     """Ask the backend once; if it no longer answers, say so (not the learner's fault) and stop the run."""
-    spec = getattr(item, "callspec", None) and item.callspec.params.get("sqs_backend")
-    backend = item.config.stash[_STATE].backends.get(spec) if spec else None
+    backend = _backend_of(item)
     if backend is None or not backend.endpoint_url:
         return
     silence = backend.silence()
