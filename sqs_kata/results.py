@@ -83,7 +83,7 @@ class Recorder:
             "message": "", "duration": 0.0, "output": "",
         })
         record["duration"] += report.duration
-        for key in ("actions", "waited", "copied_reference"):
+        for key in ("actions", "waited", "copied_reference", "requests"):
             if key in props:
                 record[key] = props[key]
         if report.when == "call":
