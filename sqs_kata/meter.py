@@ -135,8 +135,9 @@ class Meter:
         elif action == "SendMessageBatch":
             entries = [e for e in params.get("Entries") or [] if isinstance(e, dict)]
             payload = sum(message_bytes(e) for e in entries)
-        if action in ("SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"):
-            usage.entries[action] += len(params.get("Entries") or [])
+        count = len(params.get("Entries") or [])
+        if count and action in ("SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"):
+            usage.entries[action] += count
         # A receive's payload is what comes back: its extra chunks are added in _response.
         usage.billed[pricing.queue_type(url)] += pricing.billed_requests(payload)
         if action == "ReceiveMessage":
