@@ -42,6 +42,8 @@ def per_million_messages(requests_per_message: float, kind: str = "standard") ->
     return requests_per_message * PER_MILLION_REQUESTS[kind]
 
 
-def source() -> str:
-    """One line for a message or a README: where the prices come from and that they are not universal."""
-    return (f"{REGION} list price, read {READ_ON} ({PRICING_URL}); prices vary by region and change")
+def source(language: str = "en") -> str:
+    """One phrase for a message or a README: where the prices come from, and that they are not universal."""
+    if language.startswith("zh"):
+        return f"{REGION} 牌價，{READ_ON} 讀取（{PRICING_URL}）；價格依區域不同，也會調整"
+    return f"{REGION} list price, read {READ_ON} ({PRICING_URL}); prices vary by region and change"

@@ -352,7 +352,7 @@ def cost_line(usage: Usage) -> str:
     dollars = pricing.per_million_messages(per_message)
     return messages.say(
         f"SQS：{usage.moved} 則訊息用了 {usage.billed_total} 個計費請求，每則 {per_message:.2f} 個，"
-        f"每百萬則 ${dollars:.2f}（{pricing.source()}）",
+        f"每百萬則 ${dollars:.2f}（{pricing.source('zh')}）",
         f"SQS: {usage.billed_total} billed requests for {usage.moved} messages: {per_message:.2f} per message, "
         f"${dollars:.2f} per million messages ({pricing.source()})")
 

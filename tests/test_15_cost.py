@@ -152,7 +152,7 @@ def cost_report(usage: Usage, messages: int, language: str) -> str:
     price = pricing.PER_MILLION_REQUESTS["standard"]
     lines = [pick(f"搬 {messages} 則訊息用了 {usage.billed_total} 個計費請求：每則 {per_message:.2f} 個請求，"
                   f"每百萬則訊息 ${pricing.per_million_messages(per_message):.2f}（標準佇列每百萬請求 ${price:.2f}，"
-                  f"{pricing.source()}）",
+                  f"{pricing.source('zh')}）",
                   f"moving {messages} messages took {usage.billed_total} billed requests: {per_message:.2f} requests "
                   f"per message, ${pricing.per_million_messages(per_message):.2f} per million messages (standard "
                   f"queue, ${price:.2f} per million requests, {pricing.source()})"),
@@ -162,7 +162,7 @@ def cost_report(usage: Usage, messages: int, language: str) -> str:
                   f"million): 10 messages in every SendMessageBatch, ReceiveMessage and DeleteMessageBatch. This "
                   f"test allows up to {LIMIT:.2f}."),
              pick("請求花在哪裡（依動作）：", "where the requests went (by action):")]
-    lines += [f"      {line}" for line in causes(usage, messages, pick)]
+    lines += [f"  {line}" for line in causes(usage, messages, pick)]
     return "\n    ".join(lines)
 
 
