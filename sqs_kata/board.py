@@ -15,7 +15,7 @@ from rich.text import Text
 from sqs_kata import messages
 from sqs_kata.manifest import Exercise
 from sqs_kata.messages import say
-from sqs_kata.results import ExerciseResult, total_score
+from sqs_kata.results import ExerciseResult, cost_line, total_score
 
 
 def title(exercise: Exercise) -> str:
@@ -44,6 +44,29 @@ def status_of(result: ExerciseResult) -> Text:
     return status
 
 
+def _cost_column(table: Table, results: Sequence[ExerciseResult]) -> bool:
+    """A requests-per-message column, only when some exercise moved enough messages for it to mean something."""
+    if not any(r.cost for r in results):
+        return False
+    table.add_column(say("請求/則", "Req/msg"), justify="right")
+    return True
+
+
+def _cost_cell(result: ExerciseResult) -> Text:
+    """Billed SQS requests per message moved (sqs_kata.meter); blank where too few messages moved."""
+    cost = result.cost
+    per_message = cost.per_message() if cost else None
+    return Text(f"{per_message:.2f}") if per_message is not None else Text("")
+
+
+def cost_notes(console: Console, results: Sequence[ExerciseResult]) -> None:
+    """Under the table: what the requests per message cost, and where the prices come from."""
+    for result in results:
+        if result.cost:
+            console.print(Text(f"{result.exercise.number:02d} · " + cost_line(result.cost), style="dim"),
+                          soft_wrap=True)
+
+
 def copy_notes(console: Console, results: Sequence[ExerciseResult]) -> None:
     """One line per exercise whose code loaded the reference solution (see sqs_kata.copying)."""
     for result in results:
@@ -58,11 +81,13 @@ def board(console: Console, results: Sequence[ExerciseResult]) -> None:
     table.add_column(say("點數", "Points"), justify="right")
     table.add_column(say("測試", "Tests"), justify="right")
     table.add_column(say("狀態", "Status"))
+    costs = _cost_column(table, results)
     for result in results:
         tests = f"{result.passed}/{result.total}"
         table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), str(result.exercise.points),
-                      tests, status_of(result))
+                      tests, status_of(result), *([_cost_cell(result)] if costs else []))
     console.print(table)
+    cost_notes(console, results)
     copy_notes(console, results)
     done = sum(r.done for r in results)
     score, available = total_score(results)
@@ -140,6 +165,7 @@ def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
     table.add_column(say("練習", "Exercise"), overflow="fold")
     table.add_column(say("測試", "Tests"), justify="right")
     table.add_column(say("得分", "Score"), justify="right")
+    costs = _cost_column(table, results)
     for result in results:
         earned = (Text(f"{result.score:.2f}/{result.exercise.points}") if result.written
                   else Text(not_written(), style="dim"))
@@ -148,8 +174,10 @@ def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
         tests = f"{result.passed}/{result.total}"
         if result.ended_the_run or result.not_run:  # so the sheet alone cannot read as a plain failure or a 0/0
             tests = Text(f"{tests} ").append_text(status_of(result))
-        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), tests, earned)
+        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), tests, earned,
+                      *([_cost_cell(result)] if costs else []))
     console.print(table)
+    cost_notes(console, results)
     copy_notes(console, results)
     score, available = total_score(results)
     percent = 100 * score / available if available else 0.0

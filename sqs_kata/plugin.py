@@ -8,6 +8,7 @@ Registered by the root conftest.py. Fixtures a test can ask for:
     queue_name    a fresh queue name this test owns; make_queue(...) creates one for the test
     sqs_backend   the backend object (its name, what it lacks)
     faults        faults.next("SendMessage", "AccessDenied"): make the learner's next call of an action fail
+    meter         meter.usage: the learner's SQS requests in this test, by action, and their price (sqs_kata.meter)
     crash         crash.handler(after=2): a message handler that dies like a killed worker on its 3rd call
 
 The client in `sqs` carries the realism layer (sqs_kata.realism): real SQS's documented worst case on
@@ -32,6 +33,7 @@ from typing import Any
 import pytest
 
 from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism
+from sqs_kata.meter import Meter
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
 
@@ -106,8 +108,9 @@ def pytest_configure(config: pytest.Config) -> None:
     messages.set_language(config.getoption("--lang"))
     config.addinivalue_line("markers", "needs(feature): the test needs a backend feature; "
                                        "backends without it skip the test, naming the feature")
-    config.addinivalue_line("markers", "realism(duplicates=True): the realism layer also redelivers messages "
-                                       "(at-least-once) to the learner's receives in this test")
+    config.addinivalue_line("markers", "realism(duplicates=True, fewer=0.5): the realism layer also redelivers "
+                                       "messages (at-least-once) to the learner's receives in this test; fewer: "
+                                       "the chance that a long poll hands out fewer than asked")
     config.stash[_STATE] = _Session(config)
     adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`
     # Learner code that loads the reference solution is noted (sqs_kata.copying); grading solutions/ never is.
@@ -214,6 +217,9 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     # before-parameter-build sees the API parameters (before-call only sees the serialized request).
     events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
     events.register("after-call.sqs.ReceiveMessage", polls.stop)
+    # What the learner's requests would cost on SQS: kept in the test's record (--kata-json) for the CLI and reports.
+    meter = Meter(lambda: learner.in_call).install(events)
+    request.node.stash[_METER] = meter
     layer = _realism_layer(request, client)
     request.node.stash[_LAYER] = layer
     request.node.stash[_QUEUES] = queues
@@ -223,6 +229,7 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     finally:
         adoption.end()
         request.node.user_properties.append(("actions", sorted(actions)))
+        request.node.user_properties.append(("requests", meter.usage.as_record()))
         # Time that SQS semantics forced this test to wait: clock advances and long polls (benchmark input).
         request.node.user_properties.append(("waited", getattr(clock, "waited", 0.0) + polls.total))
         if sqs_backend.keeps_queues:
@@ -270,6 +277,7 @@ _QUEUES = pytest.StashKey[_QueueWatch]()
 
 
 _LAYER = pytest.StashKey[realism.Layer]()
+_METER = pytest.StashKey[Meter]()
 
 
 def _realism_layer(request: pytest.FixtureRequest, client: Any) -> realism.Layer:
@@ -278,14 +286,22 @@ def _realism_layer(request: pytest.FixtureRequest, client: Any) -> realism.Layer
     setting = config.getoption("--sqs-realism") or os.environ.get("SQS_KATA_REALISM", "on")
     marker = request.node.get_closest_marker("realism")
     seed = zlib.crc32(request.node.nodeid.encode()) ^ (config.getoption("--sqs-realism-seed") or 0)
+    kwargs = marker.kwargs if marker else {}
     return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: learner.in_call,
-                         duplicates=bool(marker and marker.kwargs.get("duplicates"))).install()
+                         duplicates=bool(kwargs.get("duplicates")),
+                         fewer=float(kwargs.get("fewer", realism.SHORT_RECEIVE_CHANCE))).install()
 
 
 @pytest.fixture
 def faults(sqs: Any, request: pytest.FixtureRequest) -> realism.Faults:
     """faults.next(action, code) / faults.entry(action, index, code): errors for the learner's next calls."""
     return request.node.stash[_LAYER].faults
+
+
+@pytest.fixture
+def meter(sqs: Any, request: pytest.FixtureRequest) -> Meter:
+    """meter.usage: the SQS requests the learner's code made in this test, and what SQS would bill for them."""
+    return request.node.stash[_METER]
 
 
 @pytest.fixture

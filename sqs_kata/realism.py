@@ -43,6 +43,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 
 from sqs_kata.messages import say
+from sqs_kata.meter import message_bytes
 
 BATCH_ACTIONS = ("SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch")
 HANDLE_ACTIONS = ("DeleteMessage", "ChangeMessageVisibility", "DeleteMessageBatch", "ChangeMessageVisibilityBatch")
@@ -63,6 +64,10 @@ QUERY_PREFIX = "AWS.SimpleQueueService."
 # The keys a response leaves out when they would be empty (AWS JSON protocol); never ResponseMetadata.
 EMPTY_KEYS_LEFT_OUT = ("Messages", "QueueUrls", "queueUrls", "Successful", "Failed", "Tags", "Results",
                        "Attributes")
+
+
+# How often a receive hands out fewer messages than MaxNumberOfMessages while more wait.
+SHORT_RECEIVE_CHANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -152,11 +157,12 @@ class Layer:
     CONTEXT = "sqs_kata.realism"
 
     def __init__(self, client: Any, *, seed: int, realistic: bool, in_learner_call: Callable[[], bool],
-                 duplicates: bool = False) -> None:
+                 duplicates: bool = False, fewer: float = SHORT_RECEIVE_CHANCE) -> None:
         self.client = client
         self.seed = seed
         self.realistic = realistic
         self.duplicates = duplicates
+        self.fewer = fewer  # the chance that a long poll hands out fewer than asked (a short poll: always 1/2)
         self.faults = Faults()
         self._in_learner_call = in_learner_call
         self._rng = random.Random(seed)
@@ -284,7 +290,10 @@ class Layer:
                 return
             self._last_sampled_nothing = False
         asked = params.get("MaxNumberOfMessages", 1)
-        if isinstance(asked, int) and asked > 1 and self._rng.random() < 0.5:
+        # A short poll samples a subset of servers: often fewer than asked. A long poll asks them all, so with a
+        # backlog it comes back full more often; a test about cost says how often it does not (realism(fewer=)).
+        chance = self.fewer if wait else SHORT_RECEIVE_CHANCE
+        if isinstance(asked, int) and asked > 1 and self._rng.random() < chance:
             params["MaxNumberOfMessages"] = self._rng.randint(1, asked - 1)
             state["capped"] = asked
 
@@ -497,7 +506,7 @@ def _validate_batch(action: str, entries: Any) -> Fault | None:
             refusal = _validate_message(entry)
             if refusal is not None:
                 return refusal
-            total += _message_bytes(entry)
+            total += message_bytes(entry)
         if total > MAX_MESSAGE_BYTES:
             return _invalid(QUERY_PREFIX + "BatchRequestTooLong", f"Batch requests cannot be longer than "
                             f"{MAX_MESSAGE_BYTES} bytes. You have sent {total} bytes.", "BatchRequestTooLong")
@@ -529,7 +538,7 @@ def _validate_message(message: dict[str, Any]) -> Fault | None:
             refusal = _validate_attribute(str(name), value)
             if refusal is not None:
                 return refusal
-    size = _message_bytes(message)
+    size = message_bytes(message)
     if size > MAX_MESSAGE_BYTES:
         return _invalid("InvalidParameterValue", f"One or more parameters are invalid. Reason: Message must be "
                         f"shorter than {MAX_MESSAGE_BYTES} bytes (this one is {size} bytes in UTF-8).")
@@ -575,16 +584,3 @@ def _is_sqs_number(text: str) -> bool:
     digits = len(number.as_tuple().digits)
     return digits <= 38 and -128 <= number.adjusted() <= 126
 
-
-def _message_bytes(message: dict[str, Any]) -> int:
-    """What SQS counts against the size limit: the body and every attribute's name, type and value, in bytes."""
-    size = len(str(message.get("MessageBody", "")).encode("utf-8"))
-    for name, value in (message.get("MessageAttributes") or {}).items():
-        size += len(str(name).encode("utf-8"))
-        if isinstance(value, dict):
-            size += len(str(value.get("DataType", "")).encode("utf-8"))
-            if isinstance(value.get("BinaryValue"), (bytes, bytearray)):
-                size += len(value["BinaryValue"])
-            elif value.get("StringValue") is not None:
-                size += len(str(value["StringValue"]).encode("utf-8"))
-    return size

@@ -21,8 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqs_kata import messages
+from sqs_kata import messages, pricing
 from sqs_kata.manifest import Exercise
+from sqs_kata.meter import MEANINGFUL_MESSAGES, Usage, combined, from_record
 
 if TYPE_CHECKING:  # the CLI reads results without loading pytest; only the pytest process records them
     import pytest
@@ -83,7 +84,7 @@ class Recorder:
             "message": "", "duration": 0.0, "output": "",
         })
         record["duration"] += report.duration
-        for key in ("actions", "waited", "copied_reference"):
+        for key in ("actions", "waited", "copied_reference", "requests"):
             if key in props:
                 record[key] = props[key]
         if report.when == "call":
@@ -312,6 +313,17 @@ class ExerciseResult:
         return messages.copied_reference(self.exercise.number, copied) if copied else None
 
     @property
+    def requests(self) -> Usage:
+        """The SQS requests the learner's code made in all of this exercise's tests (sqs_kata.meter)."""
+        return combined([from_record(r["requests"]) for r in self.records if r.get("requests")])
+
+    @property
+    def cost(self) -> Usage | None:
+        """The requests of the tests that moved enough messages for requests per message to mean something."""
+        moving = [from_record(r["requests"]) for r in self.graded if moved_enough(r)]
+        return combined(moving) if moving else None
+
+    @property
     def ended_the_run(self) -> bool:
         """Its learner code ended the grading process (os._exit): see runner._after_halt."""
         return any(r.get("ended") for r in self.records)
@@ -327,6 +339,22 @@ def summarize(records: Iterable[dict[str, Any]], exercises: Sequence[Exercise], 
     for record in records:
         by_slug.setdefault(record.get("exercise") or "", []).append(record)
     return [ExerciseResult(e, (root / e.test_file).is_file(), by_slug.get(e.slug, [])) for e in exercises]
+
+
+def moved_enough(record: dict[str, Any]) -> bool:
+    usage = record.get("requests")
+    return bool(usage) and from_record(usage).moved >= MEANINGFUL_MESSAGES
+
+
+def cost_line(usage: Usage) -> str:
+    """'SQS: 309 requests for 1000 messages: 0.31 per message, $0.12 per million messages (…list price…)'."""
+    per_message = usage.per_message() or 0.0
+    dollars = pricing.per_million_messages(per_message)
+    return messages.say(
+        f"SQS：{usage.moved} 則訊息用了 {usage.billed_total} 個計費請求，每則 {per_message:.2f} 個，"
+        f"每百萬則 ${dollars:.2f}（{pricing.source('zh')}）",
+        f"SQS: {usage.billed_total} billed requests for {usage.moved} messages: {per_message:.2f} per message, "
+        f"${dollars:.2f} per million messages ({pricing.source()})")
 
 
 def total_score(results: Sequence[ExerciseResult]) -> tuple[float, float]:
@@ -360,7 +388,8 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
             if record["outcome"] != "passed":
                 test["message"] = _noted(result.copy_note, record.get("message") or record["outcome"])
             # exercism keeps a per-test message for failures only: the note goes in every test's output.
-            output = _noted(result.copy_note, record.get("output") or "")
+            # Its schema has no field for numbers: the cost is a line of output.
+            output = _noted(result.copy_note, _with_cost(record, record.get("output") or ""))
             if output:
                 test["output"] = output[:EXERCISM_OUTPUT_LIMIT]
             if record.get("test_code"):
@@ -390,11 +419,17 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
                 "score": worth if passed else 0.0,
                 "max_score": worth,
                 "status": "passed" if passed else "failed",
-                "output": _noted(result.copy_note, "" if passed else record.get("message") or record["outcome"]),
+                "output": _noted(result.copy_note, _with_cost(record, "" if passed else record.get("message")
+                                                              or record["outcome"])),
                 "visibility": visibility,
             }
+            extra: dict[str, Any] = {}
             if result.copied_reference:  # extra_data: for scripts reading the export, never shown to the student
-                test["extra_data"] = {"copied_reference": result.copied_reference}
+                extra["copied_reference"] = result.copied_reference
+            if record.get("requests"):
+                extra["sqs_requests"] = record["requests"]
+            if extra:
+                test["extra_data"] = extra
             tests.append(test)
     score, _ = total_score(results)
     report: dict[str, Any] = {"score": round(score, 4), "visibility": visibility, "tests": tests}
@@ -403,9 +438,20 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
         report["output"] = "\n".join(notes)
         report["extra_data"] = {"copied_reference": {f"{r.exercise.number:02d}": r.copied_reference
                                                      for r in results if r.copied_reference}}
+    metered = {f"{r.exercise.number:02d}": r.requests.as_record() for r in results if r.requests.calls}
+    if metered:  # every exercise's SQS requests, for scripts (sqs_kata.meter)
+        report.setdefault("extra_data", {})["sqs_requests"] = metered
     if ended is not None:  # the run ended early: that comes first
         report["output"] = f"{ended}\n{report['output']}" if notes else ended
     return report
+
+
+def _with_cost(record: dict[str, Any], text: str) -> str:
+    """`text` after the test's cost line, for a test that moved enough messages for it to mean something."""
+    if not moved_enough(record):
+        return text
+    line = cost_line(from_record(record["requests"]))
+    return f"{line}\n{text}" if text else line
 
 
 def _noted(note: str | None, text: str) -> str:

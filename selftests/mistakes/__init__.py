@@ -13,6 +13,7 @@ or imports above the function). `kind` names the class of mistake it stands for:
     crash       wrong order of side effects when the worker dies (delete before handling, delete at the end)
     edge        breaks on an edge value (0, negative, custom types, a name that looks like another)
     contract    ignores a parameter or keeps state across calls (hard-coded wait, module-level counter)
+    cost        works, but makes SQS bill more requests than it needs (one by one, short polls, empty receives)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-KINDS = ("kinder", "errors", "crash", "edge", "contract")
+KINDS = ("kinder", "errors", "crash", "edge", "contract", "cost")
 
 
 @dataclass(frozen=True)
