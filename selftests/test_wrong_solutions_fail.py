@@ -269,6 +269,17 @@ def receive_safely(sqs, queue_url, wait_seconds=1):
         return {"ok": False, "error": error.response["Error"]["Code"]}
     return {"ok": True, "bodies": [m["Body"] for m in response.get("Messages", [])]}
 ''', "test_receive_safely_returns_the_bodies", "do not delete"),
+    Mutant("15-short-polls", 3, 15, "consume_all", '''\
+def consume_all(sqs, queue_url, handle, wait_seconds=1):
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_BATCH).get("Messages", [])
+        if not messages:
+            return
+        for message in messages:
+            handle(message["Body"])
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+''', "test_consume_all_on_an_empty_queue_costs_one_long_poll", "WaitTimeSeconds"),
     # ---- folder 4: a short batch is not an empty queue; ids come back in the caller's order -------------
     Mutant("03-consume-stops-on-short-batch", 4, 3, "consume_all", '''\
 def consume_all(sqs, queue_url, handle, wait_seconds=1):
