@@ -19,6 +19,8 @@ class Exercise:
     points: int
     title: dict[str, str]  # language -> text
     hints: tuple[dict[str, str], ...]  # graduated: the first is gentle, the last names the API
+    # Part 1 teaches SQS call by call; Part 2 is the asynchronous-architecture lab built on it.
+    part: int = 1
 
     @property
     def filename(self) -> str:
@@ -42,12 +44,16 @@ def load(path: Path = PROJECT_ROOT / "kata.toml") -> tuple[Exercise, ...]:
             points=int(item["points"]),
             title={lang: item["title"][lang] for lang in LANGUAGES},
             hints=tuple({lang: hint[lang] for lang in LANGUAGES} for hint in item.get("hint", [])),
+            part=int(item.get("part", 1)),
         )
         for item in data["exercise"]
     )
     numbers = [e.number for e in exercises]
     if numbers != sorted(set(numbers)):
         raise ValueError(f"{path}: exercise numbers must be unique and ascending, got {numbers}")
+    parts = [e.part for e in exercises]
+    if parts != sorted(parts):
+        raise ValueError(f"{path}: a part's exercises must come after the previous part's, got parts {parts}")
     return exercises
 
 
