@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import functools
 import logging
 import os
 import secrets
@@ -151,8 +152,31 @@ def simulated_time() -> Iterator[Clock]:
 
 
 def make_session(region: str = LOCAL_REGION, **credentials: str) -> Any:
-    """A boto3 session: loading the SQS model costs ~70 ms once per session, a client from it ~2 ms."""
-    return boto3.session.Session(region_name=region, **(credentials or DUMMY_CREDENTIALS))
+    """A boto3 session. Loading the SQS model costs ~70 ms per data loader, a client from it ~2 ms: every
+    session of the grader's shares one loader, so the model is read once per process -- or once for all
+    the forks of a warm process (sqs_kata.warm)."""
+    import botocore.session
+
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _shared_loader())
+    return boto3.session.Session(region_name=region, botocore_session=core, **(credentials or DUMMY_CREDENTIALS))
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    import botocore.loaders
+
+    loader = botocore.loaders.create_loader()
+    loader._search_paths = _Paths(loader.search_paths)
+    return loader
+
+
+class _Paths(list[str]):
+    """A loader's search paths: boto3 adds its data folder each time it builds a session on the loader."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
 
 
 def sqs_client(session: Any, endpoint_url: str | None = None, config: Config = CLIENT_CONFIG) -> Any:
@@ -399,6 +423,17 @@ class MotoBackend(Backend):
         self.release()
 
     @classmethod
+    def switch_on(cls) -> None:
+        """Start the run's one mock_aws, if it is not on yet (a warm process may have started it: sqs_kata.warm)."""
+        from moto import mock_aws
+
+        if cls._mock is None:
+            # The test's pinned environment already holds throwaway credentials and resets boto3's session;
+            # moto's own copies would be restored at release() over whatever the environment is by then.
+            cls._mock = mock_aws(config={"core": {"mock_credentials": False, "reset_boto3_session": False}})
+            cls._mock.start()
+
+    @classmethod
     def release(cls) -> None:
         if cls._mock is not None:
             cls._mock.stop(remove_data=False)  # the next moto test resets SQS itself; resetting every service costs
@@ -406,14 +441,9 @@ class MotoBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
-        from moto import mock_aws
         from moto.sqs.models import sqs_backends
 
-        if MotoBackend._mock is None:
-            # The test's pinned environment already holds throwaway credentials and resets boto3's session;
-            # moto's own copies would be restored at release() over whatever the environment is by then.
-            MotoBackend._mock = mock_aws(config={"core": {"mock_credentials": False, "reset_boto3_session": False}})
-            MotoBackend._mock.start()
+        MotoBackend.switch_on()
         sqs_backends.reset()  # what an earlier test left (a learner's leftover queue) is not this test's
         with simulated_time() as test_clock:
             yield test_clock
