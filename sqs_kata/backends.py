@@ -24,8 +24,8 @@ import boto3
 from botocore.config import Config
 
 from sqs_kata import adoption
-from sqs_kata.messages import say
 from sqs_kata.client_pool import ClientPool
+from sqs_kata.messages import say
 
 # The region every local backend uses. botocore rejects the course's old region name
 # (underscores are not valid in region names), so a real-looking name it accepts is used.
@@ -42,9 +42,10 @@ CLIENT_CONFIG = Config(
 
 # The grader's own housekeeping (deleting a test's queues, asking whether the server still answers) never
 # long-polls: a server that gives no answer within seconds is not going to.
+HOUSEKEEPING_READ_TIMEOUT_S = 5
 HOUSEKEEPING_CONFIG = Config(
     connect_timeout=2,
-    read_timeout=5,
+    read_timeout=HOUSEKEEPING_READ_TIMEOUT_S,
     retries={"mode": "standard", "total_max_attempts": 1},
 )
 
@@ -152,7 +153,8 @@ def simulated_time() -> Iterator[Clock]:
 
 def make_session(region: str = LOCAL_REGION, **credentials: str) -> Any:
     """A boto3 session: loading the SQS model costs ~70 ms once per session, a client from it ~2 ms."""
-    return boto3.session.Session(region_name=region, **(credentials or DUMMY_CREDENTIALS))
+    keys: dict[str, Any] = dict(credentials or DUMMY_CREDENTIALS)
+    return boto3.session.Session(region_name=region, **keys)
 
 
 def sqs_client(session: Any, endpoint_url: str | None = None, config: Config = CLIENT_CONFIG) -> Any:
@@ -180,7 +182,7 @@ def _probe_policy(client: Any, queue: Callable[..., tuple[str, str]]) -> str | N
 
 def _probe_move_task(client: Any, queue: Callable[..., tuple[str, str]]) -> str | None:
     """MESSAGE_MOVE_TASKS: a move task started on a dead-letter queue must be listed for it."""
-    dlq, dlq_arn = queue("dlq")
+    _, dlq_arn = queue("dlq")
     queue("source", RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}))
     client.start_message_move_task(SourceArn=dlq_arn)
     tasks = client.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1).get("Results", [])
@@ -253,9 +255,9 @@ class Backend:
         except ClientError:
             return None  # it answered
         except ReadTimeoutError:
-            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_CONFIG.read_timeout} 秒內沒有回應 SQS 請求。",
+            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_READ_TIMEOUT_S} 秒內沒有回應 SQS 請求。",
                        f"{self.endpoint_url} accepts connections but did not answer an SQS request within "
-                       f"{HOUSEKEEPING_CONFIG.read_timeout} s.")
+                       f"{HOUSEKEEPING_READ_TIMEOUT_S} s.")
         except NoConnection as error:
             return say(f"連不上 {self.endpoint_url}（{error}）。", f"Cannot reach {self.endpoint_url} ({error}).")
         return None

@@ -27,15 +27,15 @@ import signal
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
 
 from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism
-from sqs_kata.meter import Meter
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
+from sqs_kata.meter import Meter
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -311,7 +311,8 @@ def crash() -> Crash:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failing test's message ends with what the realism layer did in it (seed included)."""
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LearnerTimeout):
@@ -339,7 +340,8 @@ _WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|C
 
 
 def _backend_of(item: pytest.Item) -> Backend | None:
-    spec = getattr(item, "callspec", None) and item.callspec.params.get("sqs_backend")
+    callspec = getattr(item, "callspec", None)
+    spec = callspec.params.get("sqs_backend") if callspec is not None else None
     return item.config.stash[_STATE].backends.get(spec) if spec else None
 
 

@@ -343,7 +343,7 @@ def summarize(records: Iterable[dict[str, Any]], exercises: Sequence[Exercise], 
 
 def moved_enough(record: dict[str, Any]) -> bool:
     usage = record.get("requests")
-    return bool(usage) and from_record(usage).moved >= MEANINGFUL_MESSAGES
+    return usage is not None and bool(usage) and from_record(usage).moved >= MEANINGFUL_MESSAGES
 
 
 def cost_line(usage: Usage) -> str:
