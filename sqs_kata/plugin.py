@@ -32,8 +32,9 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism
+from sqs_kata import adoption, backend_choice, copying, learner, manifest, messages, realism
 from sqs_kata.backends import Backend, BackendError, Clock
+from sqs_kata.context import current
 from sqs_kata.crash import Crash
 from sqs_kata.meter import Meter
 
@@ -121,7 +122,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
         recorder = Recorder(json_path)
         config.pluginmanager.register(recorder, "sqs-kata-recorder")
-        learner.breadcrumb = recorder.breadcrumb
+        current.breadcrumb = recorder.breadcrumb
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -207,7 +208,7 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     actions: set[str] = set()
 
     def note_action(model: Any, **_: Any) -> None:
-        if learner.in_call:  # only what the learner's code calls, not the grader's own checks
+        if current.in_call:  # only what the learner's code calls, not the grader's own checks
             actions.add(model.name)
 
     polls = _LongPollMeter()
@@ -218,7 +219,7 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
     events.register("after-call.sqs.ReceiveMessage", polls.stop)
     # What the learner's requests would cost on SQS: kept in the test's record (--kata-json) for the CLI and reports.
-    meter = Meter(lambda: learner.in_call).install(events)
+    meter = Meter(lambda: current.in_call).install(events)
     request.node.stash[_METER] = meter
     layer = _realism_layer(request, client)
     request.node.stash[_LAYER] = layer
@@ -287,7 +288,7 @@ def _realism_layer(request: pytest.FixtureRequest, client: Any) -> realism.Layer
     marker = request.node.get_closest_marker("realism")
     seed = zlib.crc32(request.node.nodeid.encode()) ^ (config.getoption("--sqs-realism-seed") or 0)
     kwargs = marker.kwargs if marker else {}
-    return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: learner.in_call,
+    return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: current.in_call,
                          duplicates=bool(kwargs.get("duplicates")),
                          fewer=float(kwargs.get("fewer", realism.SHORT_RECEIVE_CHANCE))).install()
 
@@ -317,6 +318,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LearnerTimeout):
         report.longrepr = str(call.excinfo.value)  # the message is the whole story: no traceback
+    unfinished = _not_implemented(call.excinfo)
+    if unfinished is not None:  # the Recorder keeps it: verify reads this, never the message's words
+        report.user_properties.append(("not_implemented", unfinished))
     if report.failed and _WAITED_ON_SERVER.search(report.longreprtext):
         _stop_if_server_went_silent(item, report)
     queues = item.stash.get(_QUEUES, None)
@@ -331,6 +335,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
         if notes:
             report.longrepr = f"{report.longreprtext}\n{notes}"
     return report
+
+
+def _not_implemented(excinfo: pytest.ExceptionInfo[BaseException] | None) -> str | None:
+    """The learner function whose NotImplementedError failed the test (learner.NotImplementedYet), if one did."""
+    if excinfo is None:
+        return None
+    error = excinfo.value
+    if isinstance(error, BaseExceptionGroup):  # Hypothesis found several failing examples: all of them stubs?
+        found = [e for e in _leaves(error) if isinstance(e, learner.NotImplementedYet)]
+        return found[0].function if found and len(found) == len(_leaves(error)) else None
+    return error.function if isinstance(error, learner.NotImplementedYet) else None
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    return [leaf for e in group.exceptions for leaf in (_leaves(e) if isinstance(e, BaseExceptionGroup) else [e])]
 
 
 # A failure that may be a server that stopped answering, not the learner's code: the time limit, or a
@@ -436,12 +455,10 @@ def kata(request: pytest.FixtureRequest) -> learner.LearnerModule:
 def _learner_context(request: pytest.FixtureRequest) -> Iterator[None]:
     """Lets failure messages name the learner's file and the last call made into it."""
     exercise = manifest.for_test_path(request.path)
-    checks.current_exercise = exercise
-    if exercise is not None:
-        checks.current_file = learner.display_path(request.config.stash[_STATE].target / exercise.filename)
-    learner.last_call = None
+    target = request.config.stash[_STATE].target
+    current.start_test(exercise, learner.display_path(target / exercise.filename) if exercise is not None else None)
     yield
-    checks.current_exercise = checks.current_file = None
+    current.end_test()
     if exercise is not None:
         copied = copying.found.get(request.config.stash[_STATE].target / exercise.filename)
         if copied:  # the Recorder keeps it in this test's record; the CLI and the reports show it
@@ -474,7 +491,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
 
     def on_timeout(signum: int, frame: Any) -> None:
         __tracebackhide__ = True
-        raise LearnerTimeout(messages.timed_out(settings.timeout, learner.last_call))
+        raise LearnerTimeout(messages.timed_out(settings.timeout, current.last_call))
 
     signal.signal(signal.SIGALRM, on_timeout)
     signal.setitimer(signal.ITIMER_REAL, settings.timeout)
