@@ -7,6 +7,7 @@
     sqs-kata watch           re-run the exercise you are working on whenever you save
     sqs-kata grade           the whole kata with a score; --json (exercism v3), --gradescope, --junit
     sqs-kata verify          for teachers: every solution passes, every stub fails
+    sqs-kata new 16 fan_out  for teachers: scaffold exercise 16 (solution, stub, test, mistakes, kata.toml entry)
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
     sqs-kata conformance     probe documented SQS behaviours on each backend -> docs/conformance.md (--check: up to date?)
 
@@ -155,6 +156,30 @@ def cmd_verify(kata: Kata, args: argparse.Namespace) -> int:
                   f"✅ verify passed: {written} exercises, every solution passes and every stub fails with "
                   "'not implemented yet'" + (f" ({unwritten} not written yet)" if unwritten else "") + ".",
                   "bold green")
+    return OK
+
+
+def cmd_new(kata: Kata, args: argparse.Namespace) -> int:
+    """Scaffold a new exercise (sqs_kata.scaffold) and say what to do next, as CONTRIBUTING.md does."""
+    from sqs_kata import scaffold
+
+    try:
+        made = scaffold.create(args.number, args.topic, points=args.points, part=args.part)
+    except scaffold.ScaffoldError as error:
+        raise KataExit(USAGE, f"sqs-kata new: {error}", style="red") from None
+    exercise = made.exercise
+    kata.say_line(f"已建立練習 {exercise.number:02d}（{exercise.slug}）：", f"Exercise {exercise.number:02d} "
+                  f"({exercise.slug}) scaffolded:", "bold green")
+    for path in made.written:
+        kata.out.print(Text(f"  {_shown_path(path)}"))
+    n = exercise.number
+    kata.say_line(
+        f"下一步（見 CONTRIBUTING.md）：改寫 solutions/{exercise.filename}，再 `python scripts/make_stub.py "
+        f"solutions/{exercise.filename}`；改寫測試、錯誤解法和 kata.toml 裡的 TODO；然後 `sqs-kata check {n} "
+        f"--kata-target solutions`、`sqs-kata verify`、`python scripts/mutate.py --exercise {n}`。",
+        f"Next (see CONTRIBUTING.md): rewrite solutions/{exercise.filename}, then `python scripts/make_stub.py "
+        f"solutions/{exercise.filename}`; rewrite the test, the mistakes and the TODOs in kata.toml; then "
+        f"`sqs-kata check {n} --kata-target solutions`, `sqs-kata verify`, `python scripts/mutate.py --exercise {n}`.")
     return OK
 
 
@@ -323,7 +348,7 @@ def _write_json(path: Path, data: object) -> None:
 
 COMMANDS: dict[str, Callable[[Kata, argparse.Namespace], int]] = {
     "board": cmd_board, "check": cmd_check, "next": cmd_next, "hint": cmd_hint, "watch": cmd_watch,
-    "grade": cmd_grade, "verify": cmd_verify, "conformance": cmd_conformance,
+    "grade": cmd_grade, "verify": cmd_verify, "conformance": cmd_conformance, "new": cmd_new,
 }
 
 
@@ -381,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                            "write JUnit XML (pytest --junitxml)"))
     command("verify", "教師用：每個解答都通過、每個練習樁都以 not implemented yet 失敗",
             "for teachers: every solution passes and every stub fails with 'not implemented yet'")
+    new = command("new", "教師用：建立新練習的骨架（解答、練習樁、測試、錯誤解法、kata.toml 項目）",
+                  "for teachers: scaffold a new exercise (solution, stub, test, mistakes, kata.toml entry)")
+    new.add_argument("number", type=int, metavar="NN", help=say("新練習的編號（排在最後）", "the new exercise's number (last)"))
+    new.add_argument("topic", metavar="TOPIC", help=say("主題，小寫加底線，例如 fan_out", "its topic, e.g. fan_out"))
+    new.add_argument("--points", type=int, default=5, help=say("點數（預設 5）", "points (default 5)"))
+    new.add_argument("--part", type=int, default=None,
+                     help=say("屬於第幾部分（預設：最後一個練習的）", "the part it belongs to (default: the last exercise's)"))
     conformance = command("conformance", "對每個後端檢查文件記載的 SQS 行為，寫出 docs/conformance.md",
                           "probe documented SQS behaviours on each backend and write docs/conformance.md")
     conformance.add_argument("--check", action="store_true",
