@@ -8,8 +8,8 @@ nothing); on a live server it is the wall clock, so the same test really waits.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import functools
+import json
 import logging
 import os
 import secrets
@@ -25,8 +25,8 @@ import boto3
 from botocore.config import Config
 
 from sqs_kata import adoption
-from sqs_kata.messages import say
 from sqs_kata.client_pool import ClientPool
+from sqs_kata.messages import say
 
 # The region every local backend uses. botocore rejects the course's old region name
 # (underscores are not valid in region names), so a real-looking name it accepts is used.
@@ -43,9 +43,10 @@ CLIENT_CONFIG = Config(
 
 # The grader's own housekeeping (deleting a test's queues, asking whether the server still answers) never
 # long-polls: a server that gives no answer within seconds is not going to.
+HOUSEKEEPING_READ_TIMEOUT_S = 5
 HOUSEKEEPING_CONFIG = Config(
     connect_timeout=2,
-    read_timeout=5,
+    read_timeout=HOUSEKEEPING_READ_TIMEOUT_S,
     retries={"mode": "standard", "total_max_attempts": 1},
 )
 
@@ -159,7 +160,8 @@ def make_session(region: str = LOCAL_REGION, **credentials: str) -> Any:
 
     core = botocore.session.get_session()
     core.register_component("data_loader", _shared_loader())
-    return boto3.session.Session(region_name=region, botocore_session=core, **(credentials or DUMMY_CREDENTIALS))
+    keys: dict[str, Any] = dict(credentials or DUMMY_CREDENTIALS)
+    return boto3.session.Session(region_name=region, botocore_session=core, **keys)
 
 
 @functools.cache
@@ -167,7 +169,7 @@ def _shared_loader() -> Any:
     import botocore.loaders
 
     loader = botocore.loaders.create_loader()
-    loader._search_paths = _Paths(loader.search_paths)
+    loader._search_paths = _Paths(loader.search_paths)  # type: ignore[attr-defined]  # boto3 appends to it
     return loader
 
 
@@ -204,7 +206,7 @@ def _probe_policy(client: Any, queue: Callable[..., tuple[str, str]]) -> str | N
 
 def _probe_move_task(client: Any, queue: Callable[..., tuple[str, str]]) -> str | None:
     """MESSAGE_MOVE_TASKS: a move task started on a dead-letter queue must be listed for it."""
-    dlq, dlq_arn = queue("dlq")
+    _, dlq_arn = queue("dlq")
     queue("source", RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}))
     client.start_message_move_task(SourceArn=dlq_arn)
     tasks = client.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1).get("Results", [])
@@ -286,9 +288,9 @@ class Backend:
         except ClientError:
             return None  # it answered
         except ReadTimeoutError:
-            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_CONFIG.read_timeout} 秒內沒有回應 SQS 請求。",
+            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_READ_TIMEOUT_S} 秒內沒有回應 SQS 請求。",
                        f"{self.endpoint_url} accepts connections but did not answer an SQS request within "
-                       f"{HOUSEKEEPING_CONFIG.read_timeout} s.")
+                       f"{HOUSEKEEPING_READ_TIMEOUT_S} s.")
         except NoConnection as error:
             return say(f"連不上 {self.endpoint_url}（{error}）。", f"Cannot reach {self.endpoint_url} ({error}).")
         return None

@@ -118,7 +118,7 @@ def _run_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path, out: int
         os.dup2(err, 2)
         os.close(out)
         os.close(err)
-        sys.stdin = open(os.devnull)  # noqa: SIM115 -- as the subprocess had (stdin=DEVNULL)
+        sys.stdin = open(os.devnull)  # as the subprocess had (stdin=DEVNULL)
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", write_through=True)
         os.environ.clear()
