@@ -119,6 +119,10 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "messages (at-least-once) to the learner's receives in this test; fewer: "
                                        "the chance that a long poll hands out fewer than asked")
     config.stash[_STATE] = state = _Session(config)
+    config.addinivalue_line("markers", "long: waits several seconds on a live server; started first when the "
+                                       "tests run in parallel (sqs_kata.shared_servers)")
+    if shared_servers.is_worker(config):
+        config.pluginmanager.register(shared_servers.LongestFirst(), "sqs-kata-longest-first")
     if shared_servers.parallel_controller(config):  # -n N: one server for every worker (sqs_kata.shared_servers)
         config.pluginmanager.register(shared_servers.Controller(state.start, state.backends), "sqs-kata-servers")
     adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`

@@ -59,7 +59,7 @@ class RunOptions:
     def target_folder(self) -> Path:
         return target_path(self.resolved_target())
 
-    def workers(self) -> str | None:
+    def workers(self, test_files: int | None = None) -> str | None:
         """pytest-xdist's -n for this run, or None to run the tests one after another.
 
         On a server (ElasticMQ, moto-server, compose, ...) the tests mostly wait on SQS -- visibility timeouts,
@@ -70,11 +70,15 @@ class RunOptions:
         setting = os.environ.get("SQS_KATA_WORKERS", "").strip()
         if setting:
             return None if setting in ("0", "1") else setting
-        return str(LIVE_WORKERS) if backend_names.live(self.backends) else None
+        if not backend_names.live(self.backends):
+            return None
+        # One exercise (`check`): two workers; each costs an interpreter's start, which a stub's instant failures
+        # or a short exercise would not win back from four.
+        return str(LIVE_WORKERS if test_files is None or test_files > 1 else 2)
 
-    def pytest_args(self) -> list[str]:
+    def pytest_args(self, test_files: int | None = None) -> list[str]:
         args = [f"--sqs-backend={b}" for b in self.backends or []]
-        workers = self.workers()
+        workers = self.workers(test_files)
         if workers:
             args += ["-n", workers]
         target = self.resolved_target()
@@ -104,7 +108,7 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
     with tempfile.TemporaryDirectory(prefix="sqs-kata-") as folder:
         report = Path(folder) / "records.json"
         command = [sys.executable, "-m", "pytest", *QUIET, f"--color={'yes' if color else 'no'}",
-                   f"--kata-json={report}", *options.pytest_args(), *extra, *test_files]
+                   f"--kata-json={report}", *options.pytest_args(len(test_files)), *extra, *test_files]
         env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
         if options.lang:
             env["SQS_KATA_LANG"] = options.lang

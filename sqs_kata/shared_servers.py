@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from sqs_kata import messages
 
 if TYPE_CHECKING:
-    import pytest
-
     from sqs_kata.backends import Backend
 
 # workerinput key: spec -> {"endpoint_url": ..., "lacks": {...}} of each server the controller started.
@@ -65,3 +65,13 @@ class Controller:
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
         """Learner code ended a worker (os._exit, a signal): one message for that test, not xdist's."""
         report.longrepr = messages.worker_ended(crashitem)
+
+
+class LongestFirst:
+    """Registered in each worker: the tests marked `long` (several seconds of SQS waits on a server) are handed
+    out first, so the run does not end waiting on one of them started last. Every worker sorts alike (xdist
+    requires the same order everywhere), after pytest-randomly's shuffle."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.sort(key=lambda item: item.get_closest_marker("long") is None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from sqs_kata.checks import expect, expect_equal
 from sqs_kata.observe import (ReceivedBatches, SentRequests, after_crash, bodies, counts, fewer_per_receive, numbered_bodies,
                               receive_all, send_batched)
@@ -206,6 +208,7 @@ def test_receive_with_timestamps_counts_every_delivery(sqs, kata, make_queue):
                  en="a message received twice before should now have receive_count 3 (ApproximateReceiveCount)")
 
 
+@pytest.mark.long
 def test_consume_all_handles_then_deletes_every_message(sqs, kata, make_queue, clock):
     url = make_queue(VisibilityTimeout=2)
     sent = ["a-1", "b-2", "c-3", "d-4"]

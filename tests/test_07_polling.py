@@ -160,6 +160,7 @@ def test_default_wait_reads_the_queue_setting_as_an_int(sqs, kata, make_queue):
                expected=seconds, seen=seen)
 
 
+@pytest.mark.long
 @pytest.mark.timeout(10)
 def test_drain_receives_and_deletes_more_than_ten_messages(sqs, kata, make_queue, clock):
     """SQS: a short poll samples some servers and may return nothing while messages wait; a long poll asks all.
@@ -187,6 +188,7 @@ def test_drain_receives_and_deletes_more_than_ten_messages(sqs, kata, make_queue
                  zh="收到的每則訊息都要刪除，否則逾時後它們會回來", en="delete every message you receive, or it comes back")
 
 
+@pytest.mark.long
 @pytest.mark.realism(duplicates=True)
 def test_drain_keeps_going_when_sqs_hands_out_fewer_than_asked(sqs, kata, make_queue):
     """SQS may return fewer messages than MaxNumberOfMessages while more wait, and deliver a message twice."""

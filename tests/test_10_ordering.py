@@ -246,6 +246,7 @@ def send_each(sqs: Any, url: str, items: list[str]) -> dict[str, str]:
     return {sqs.send_message(QueueUrl=url, MessageBody=body)["MessageId"]: body for body in items}
 
 
+@pytest.mark.long
 @pytest.mark.realism(duplicates=True)
 def test_consume_once_handles_each_message_once_though_sqs_delivers_it_again(sqs, kata, make_queue, clock):
     """standard-queues.html: at-least-once delivery, "more than one copy of a message might be delivered"."""

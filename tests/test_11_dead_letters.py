@@ -161,6 +161,7 @@ def test_attach_dead_letter_queue_sets_the_redrive_policy(sqs, kata, make_queue)
                  zh="maxReceiveCount 應該是傳入的 3", en="maxReceiveCount should be the 3 that was passed in")
 
 
+@pytest.mark.long
 def test_a_message_received_max_receive_count_times_moves_to_the_dlq(sqs, kata, make_queue, clock):
     source, dlq = make_queue("orders"), make_queue("orders-dlq")
     kata.attach_dead_letter_queue(sqs, source, dlq, 2)
@@ -190,6 +191,7 @@ def test_dead_letter_sources_lists_every_source_queue(sqs, kata, make_queue):
                  zh="沒有來源佇列的死信佇列應該得到 []", en="a DLQ no queue points at should give []")
 
 
+@pytest.mark.long
 def test_redrive_by_hand_moves_every_message_back(sqs, kata, make_queue, clock):
     """Message attributes: custom types (Number.kg, Binary.png, String.x) are part of the message."""
     dlq, target = make_queue("dlq", VisibilityTimeout=2), make_queue("orders")

@@ -121,6 +121,7 @@ def test_consume_all_on_an_empty_queue_costs_one_long_poll(sqs, kata, make_queue
 
 # A thousand messages take a few seconds on a busy machine: this test keeps the usual limit even when a run
 # shortens it for every other test (--timeout, as the selftests do to catch endless loops quickly).
+@pytest.mark.long
 @pytest.mark.timeout(30)
 @pytest.mark.realism(fewer=LONG_POLL_SHORT_CHANCE)
 def test_moving_a_thousand_messages_costs_at_most_035_requests_each(sqs, kata, make_queue, meter, clock):
