@@ -87,6 +87,7 @@ def test_the_kata_notebook_is_stored_without_outputs_zh_tw_first():
     code = [c for c in book.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
     assert code[0].source == "%load_ext sqs_kata"
-    assert {"%kata", "%kata check 1", "%kata hint 1", "%kata grade"} <= {c.source for c in code}
+    assert {"%kata", "%kata check 1", "%kata hint 1"} <= {c.source for c in code}
+    assert "%kata grade" in book.cells[-1].source and "%kata next" in book.cells[-1].source
     first = book.cells[0].source
     assert first.index("練習 01") < first.index("exercise 01")  # zh-TW, then English

@@ -34,10 +34,20 @@ SHOWS = {None: "board", "board": "board", "check": "check", "next": "hint", "hin
 NOT_IN_A_CELL = ("watch", "elasticmq", "conformance")
 
 
+class _AsciiBoxes(io.StringIO):
+    """Where the recording console writes (nothing reads it). Saying 'ascii' makes rich draw table borders with
+    + - |: in a CJK monospace font box-drawing lines are full width and would break every row of the board,
+    while ASCII is exactly half a Chinese character wide, so the columns line up. Text itself is kept as is."""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "ascii"
+
+
 def recording_console() -> Console:
     """A console that draws into memory for export_html, never straight into the notebook (rich would
     otherwise notice Jupyter and display each piece on its own)."""
-    return Console(file=io.StringIO(), record=True, width=WIDTH, force_jupyter=False, force_terminal=False,
+    return Console(file=_AsciiBoxes(), record=True, width=WIDTH, force_jupyter=False, force_terminal=False,
                    color_system="truecolor", highlight=False, soft_wrap=False)
 
 
