@@ -12,6 +12,7 @@ The HTML carries classes a browser can find: `sqs-kata` on every output, plus `s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import io
 import shlex
@@ -106,8 +107,6 @@ def run_line(line: str) -> tuple[int, str, str]:
 def _parse(parser: argparse.ArgumentParser, argv: list[str],
            sink: io.StringIO) -> tuple[argparse.Namespace, list[str]]:
     """parse_known_args with argparse's printing (help, errors) caught in `sink`."""
-    import contextlib
-
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         return parser.parse_known_args(argv)
 
@@ -124,7 +123,7 @@ def _usage(text: str) -> str:
             f'<pre style="{STYLE}">{html.escape(text)}</pre></div>')
 
 
-def kata_magic(line: str) -> Any:
+def kata_magic(line: str) -> None:
     """%kata [check N | next | hint N [--all] | grade] [--lang zh-TW|en] [--sqs-backend ...] [--kata-target ...]"""
     from IPython.display import HTML, display
 
