@@ -59,7 +59,7 @@ def main() -> int:
     cli, magic = statistics.median(cli_times), statistics.median(magic_times)
     print(f"sqs-kata {line} (CLI, new process): median {cli:.2f} s  runs {' '.join(f'{t:.2f}' for t in cli_times)}")
     print(f"%kata {line} (notebook, kernel):   median {magic:.2f} s  runs {' '.join(f'{t:.2f}' for t in magic_times)}")
-    print(f"of which HTML export of the recorded output: median {statistics.median(rendering) * 1000:.0f} ms")
+    print(f"of which HTML export of the recorded output: median {statistics.median(rendering) * 1000:.1f} ms")
     extra = magic - cli
     print(f"notebook front-end adds {extra:+.2f} s over the CLI (budget +{BUDGET_S} s): "
           + ("within budget" if extra <= BUDGET_S else "OVER BUDGET"))
