@@ -74,9 +74,9 @@ class Kata:
 
     def cannot_run(self, outcome: runner.Run) -> int:
         """Show why pytest could not grade (one message and a hint), and pick the exit code."""
-        from sqs_kata import backend_choice  # boto3 is loaded only when a run has failed: the CLI starts faster
+        from sqs_kata import backend_names
 
-        if any(spec != "moto" for spec in backend_choice.selected(self.options.backends)):
+        if backend_names.live(self.options.backends):
             hint = say("想先不用伺服器練習？內建的 moto 不需要 Docker 也不需要 Java：`sqs-kata --sqs-backend moto`",
                        "No server at hand? The built-in moto needs neither Docker nor Java: "
                        "`sqs-kata --sqs-backend moto`")

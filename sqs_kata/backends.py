@@ -222,6 +222,8 @@ class Backend:
     live: bool = True
     keeps_queues: bool = True  # False where SQS starts empty for every test: nothing to delete afterwards
     endpoint_url: str = ""  # where a live backend answers; "" for in-process moto and for real AWS
+    shared_by_workers: bool = True  # a parallel run's workers can all use one started in the controller
+    attached: bool = False  # started (and probed) by another process: see attach()
 
     def __init__(self) -> None:
         self._client: Any = None
@@ -233,6 +235,13 @@ class Backend:
 
     def stop(self) -> None:
         """Release what start() took. Must be safe to call twice."""
+
+    def attach(self, endpoint_url: str, lacks: Mapping[str, str]) -> None:
+        """Use the server a parallel run's controller started and probed (sqs_kata.shared_servers), instead of
+        start() and probe(). Its owner stops it: this process only closes its own clients."""
+        self.endpoint_url = endpoint_url
+        self.lacks = dict(lacks)
+        self.attached = True
 
     def client(self) -> Any:
         """The grader's own client for housekeeping (deleting a test's queues): never handed to learner code."""
@@ -373,6 +382,7 @@ class MotoBackend(Backend):
     name = "moto"
     live = False
     keeps_queues = False  # test_scope() resets SQS before every test
+    shared_by_workers = False  # in-process: each parallel worker has its own mock (and its own clock)
     _mock: Any = None  # the mock_aws that is on, shared by every MotoBackend of the run
 
     def new_session(self) -> Any:
@@ -442,6 +452,10 @@ class MotoServerBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
+        if self.attached:  # the server's threads live in the controller of a parallel run: real time
+            with super().test_scope() as wall_clock:
+                yield wall_clock
+            return
         MotoBackend.release()  # requests go over HTTP to the server, never through an in-process mock
         # The server's threads live in this process, so the simulated clock is theirs too.
         with simulated_time() as test_clock:

@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism
+from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism, shared_servers
 from sqs_kata.meter import Meter
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
@@ -72,12 +72,17 @@ class _Session:
             raise pytest.UsageError(str(error)) from None
         self.started: set[str] = set()
         self.server_lost = False  # a server stopped answering mid-run (see _stop_if_server_went_silent)
+        self.attached = shared_servers.attached(config)  # a parallel worker: the servers its controller started
 
     def start(self, specs: set[str]) -> None:
         """Start the backends the collected tests use, before the first test runs."""
         for spec in self.specs:
             if spec in specs and spec not in self.started:
                 backend = self.backends[spec]
+                if spec in self.attached:
+                    backend.attach(self.attached[spec]["endpoint_url"], self.attached[spec]["lacks"])
+                    self.started.add(spec)
+                    continue
                 try:
                     backend.start()
                 except BackendError as error:
@@ -97,7 +102,8 @@ class _Session:
 
     def stop(self) -> None:
         for spec in self.started:
-            self.backends[spec].stop()
+            backend = self.backends[spec]
+            backend.close_clients() if backend.attached else backend.stop()
         self.started.clear()
 
 
@@ -111,12 +117,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "realism(duplicates=True, fewer=0.5): the realism layer also redelivers "
                                        "messages (at-least-once) to the learner's receives in this test; fewer: "
                                        "the chance that a long poll hands out fewer than asked")
-    config.stash[_STATE] = _Session(config)
+    config.stash[_STATE] = state = _Session(config)
+    if shared_servers.parallel_controller(config):  # -n N: one server for every worker (sqs_kata.shared_servers)
+        config.pluginmanager.register(shared_servers.Controller(state.start, state.backends), "sqs-kata-servers")
     adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`
     # Learner code that loads the reference solution is noted (sqs_kata.copying); grading solutions/ never is.
     copying.arm(reference=config.rootpath / "solutions", target=config.stash[_STATE].target)
     json_path = config.getoption("--kata-json")
-    if json_path:
+    if json_path and shared_servers.is_worker(config):  # a parallel run's controller records for all
+        from sqs_kata.results import WorkerNotes
+
+        config.pluginmanager.register(WorkerNotes(), "sqs-kata-worker-notes")
+    elif json_path:
         from sqs_kata.results import Recorder
 
         recorder = Recorder(json_path)

@@ -84,6 +84,8 @@ class Recorder:
             "message": "", "duration": 0.0, "output": "",
         })
         record["duration"] += report.duration
+        if "test_code" in props:  # a parallel worker's (WorkerNotes): the controller never collects
+            self.test_code.setdefault(report.nodeid, props["test_code"])
         for key in ("actions", "waited", "copied_reference", "requests"):
             if key in props:
                 record[key] = props[key]
@@ -98,7 +100,7 @@ class Recorder:
                     return  # a teardown problem after a failed test: the learner's failure is the story
                 # A failure outside the test body (setup/teardown) is the grader's error, not the learner's.
                 record["outcome"] = "failed" if report.when == "call" else "error"
-                record["message"] = report.longreprtext
+                record["message"] = _message_of(report)
             elif report.when == "call":
                 record["outcome"] = "passed"
 
@@ -119,6 +121,36 @@ class Recorder:
         if self._partial is not None:
             os.close(self._partial)
             self._partial = None
+
+
+    def pytest_unconfigure(self) -> None:
+        """pytest ended in order without a session end (it stopped while starting: a parallel run's server that
+        would not start): still a normal end, with pytest's own message, not a process that died."""
+        if not session_file(self.path).exists():
+            session_file(self.path).write_text(json.dumps({"exitstatus": None, "stopped": self.stopped}),
+                                               encoding="utf-8")
+        self.breadcrumb.close()
+
+
+def _message_of(report: pytest.TestReport) -> str:
+    """The failure's text. A parallel worker's report carries its worker (`node`), which pytest would print
+    first ("[gw0] linux -- Python 3.11"): nothing a learner needs."""
+    node = report.__dict__.pop("node", None)
+    try:
+        return report.longreprtext
+    finally:
+        if node is not None:
+            report.node = node  # type: ignore[attr-defined]
+
+
+class WorkerNotes:
+    """In a parallel run's worker: each test carries its source to the controller's Recorder."""
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            code = _source_of(getattr(item, "function", None))
+            if code:
+                item.user_properties.append(("test_code", code))
 
 
 def _open_for_writing(path: Path, flags: int = 0) -> int:
