@@ -100,7 +100,7 @@ def watch_times(runs: int) -> list[float]:
 
 def parallel_side_by_side(workers: int) -> dict[str, object]:
     """The ElasticMQ full grade one test after another, then with `-n workers` sharing one server."""
-    serial, tests, _ = timed_pytest("--sqs-backend=elasticmq", "-p", "no:randomly")
+    serial, _, _ = timed_pytest("--sqs-backend=elasticmq", "-p", "no:randomly")
     parallel, tests_parallel, records = timed_pytest("--sqs-backend=elasticmq", "-p", "no:randomly", "-n", str(workers))
     failed = sum(r.get("outcome") in ("failed", "error") for r in records)
     return {"elasticmq_serial_s": round(serial, 2), "elasticmq_parallel_s": round(parallel, 2),

@@ -1,4 +1,4 @@
-"""What every sqs-kata command shares: the Kata object (curriculum, pytest switches, consoles) and exit codes.
+"""What every sqs-kata command shares: the Kata object (curriculum, pytest switches, consoles), exit codes, KataExit.
 
 Used by the command line (sqs_kata.cli) and by the watcher (sqs_kata.watching), which the CLI starts.
 """
@@ -21,6 +21,17 @@ from sqs_kata.results import ExerciseResult, summarize
 # (pytest's own code is passed on: 3 a backend did not start, 4 a bad option).
 OK, FAILING, USAGE, CANNOT_RUN = 0, 1, 2, 3
 INTERRUPTED = 130
+
+
+class KataExit(Exception):
+    """Ends the command with exit code `code`: raised anywhere in the CLI, caught once (sqs_kata.cli.main), which
+    prints `message` on stderr first, if there is one (in `style`, through rich, when one is given)."""
+
+    def __init__(self, code: int, message: str | None = None, *, style: str = "") -> None:
+        super().__init__(message or f"exit code {code}")
+        self.code = code
+        self.message = message
+        self.style = style
 
 
 class Kata:

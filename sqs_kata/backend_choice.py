@@ -8,8 +8,8 @@ Kept apart from sqs_kata.backends, which the Docker and AWS backends build on: t
 
 from __future__ import annotations
 
-from sqs_kata.backends import Backend, BackendError, ElasticMQBackend, EndpointBackend, MotoBackend, MotoServerBackend
 from sqs_kata.backend_names import selected  # noqa: F401 -- the factory's users read the names here too
+from sqs_kata.backends import Backend, BackendError, ElasticMQBackend, EndpointBackend, MotoBackend, MotoServerBackend
 from sqs_kata.messages import say
 
 

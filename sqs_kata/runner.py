@@ -20,7 +20,6 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqs_kata import PROJECT_ROOT, backend_names, manifest, messages, results, warm
 from sqs_kata.targets import TARGETS, target_path
@@ -91,7 +90,7 @@ class RunOptions:
 @dataclass
 class Run:
     returncode: int
-    records: list[dict[str, Any]]
+    records: list[results.Record]
     output: str  # what pytest printed on stdout
     errors: str  # what it printed on stderr
     problem: str | None = None  # why nothing could be graded; None when the tests ran
@@ -124,7 +123,7 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
             raise
         records, stopped = results.read_records(report)
         halt = results.read_halt(report)
-    returncode = process.returncode
+    returncode = process.wait()  # already ended (see _collect): its exit code, an int for mypy too
     if halt is not None:
         records, ended, problem = _after_halt(halt, returncode, stopped, output, errors)
         return Run(returncode, records, output, errors, problem, command, ended)
@@ -133,7 +132,7 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
 
 
 def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output: str,
-                errors: str) -> tuple[list[dict[str, Any]], str | None, str | None]:
+                errors: str) -> tuple[list[results.Record], str | None, str | None]:
     """Records, `ended` message and `problem` of a child that ended without its end mark.
 
     Whatever its exit code (os._exit(0) included), the test it was in gets an error record carrying the
@@ -145,11 +144,11 @@ def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output
             returncode, stopped, output, errors)
     message = _ended_message(halt, returncode)
     records = [r for r in halt.records if r.get("nodeid") != halt.test]
-    records.append(_error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test),
-                                 message, ended=True))
+    records.append(results.error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test),
+                                        message, ended=True))
     finished = {r.get("nodeid") for r in records}
     unreached = messages.did_not_run(_test_name(halt.test))
-    records += [_error_record(nodeid, slug, unreached, not_run=True)
+    records += [results.error_record(nodeid, slug, unreached, not_run=True)
                 for nodeid, slug in halt.collected.items() if nodeid not in finished]
     return records, message, None
 
@@ -161,11 +160,6 @@ def _ended_message(halt: results.Halt, returncode: int) -> str:
     if halt.calling:
         return messages.ended_while_calling(halt.calling, halt.file or "?", test)
     return messages.ended_during_test(test, halt.test or "", returncode)
-
-
-def _error_record(nodeid: str, exercise: str | None, message: str, **flag: bool) -> dict[str, Any]:
-    return {"nodeid": nodeid, "exercise": exercise, "outcome": "error", "message": message, "duration": 0.0,
-            "output": "", **flag}
 
 
 def _test_name(nodeid: str) -> str:

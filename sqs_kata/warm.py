@@ -15,6 +15,7 @@ threads; Windows has no fork) `available()` is False and the runner starts a new
 
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import os
@@ -42,8 +43,9 @@ def preloaded() -> bool:
     return _preloaded
 
 
-def preload() -> None:
-    """Import what every run needs, and load the data moto reads on its first request (AWS's region list)."""
+def preload(*, moto: bool = False) -> None:
+    """Import what every run needs; with `moto` (the runs use in-process moto only), also switch on the mock
+    and make one request through it, so every fork starts with moto's one-time set-up done."""
     global _preloaded
     if _preloaded or not available():
         return
@@ -52,11 +54,28 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:  # an optional plugin that is not installed: the run does without it too
             pass
-    from moto.core.base_backend import AccountSpecificBackend
-
-    # moto lists every partition's regions the first time a service is used: a 1 MB JSON file, once per process.
-    AccountSpecificBackend.get_session().get_available_partitions()
+    if moto:
+        _warm_up_moto()
+    # Everything so far lives as long as this process: the forks' garbage collections (pytest runs several at
+    # its end) need not walk it again, and its memory pages stay shared with every fork.
+    gc.freeze()
     _preloaded = True
+
+
+def _warm_up_moto() -> None:
+    """mock_aws's ~1,300 URL patterns, the list of AWS regions (a 1 MB JSON file) and SQS's first dispatch:
+    the costs of moto's first request. The forks inherit the mock switched on; each test resets SQS."""
+    from moto.sqs.models import sqs_backends
+
+    from sqs_kata.backends import MotoBackend
+
+    backend = MotoBackend()
+    with backend.test_scope():
+        client = backend.client()
+        url = client.create_queue(QueueName="sqs-kata-warm-up")["QueueUrl"]
+        client.delete_queue(QueueUrl=url)
+    backend.close_clients()
+    sqs_backends.reset()
 
 
 class ForkedPytest:
@@ -99,7 +118,7 @@ def _run_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path, out: int
         os.dup2(err, 2)
         os.close(out)
         os.close(err)
-        sys.stdin = open(os.devnull)  # noqa: SIM115 -- as the subprocess had (stdin=DEVNULL)
+        sys.stdin = open(os.devnull)  # as the subprocess had (stdin=DEVNULL)
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", write_through=True)
         os.environ.clear()
