@@ -57,13 +57,20 @@ def main() -> int:
         notebook.run_line(line)
         magic_times.append(time.perf_counter() - started)
     cli, magic = min(cli_times), min(magic_times)
-    for name, times in ((f"sqs-kata {line} (CLI, new process)", cli_times), (f"%kata {line} (notebook, kernel)  ", magic_times)):
-        print(f"{name}: fastest {min(times):.2f} s, median {statistics.median(times):.2f} s  "
-              f"runs {' '.join(f'{t:.2f}' for t in times)}")
+    for name, times in (
+        (f"sqs-kata {line} (CLI, new process)", cli_times),
+        (f"%kata {line} (notebook, kernel)  ", magic_times),
+    ):
+        print(
+            f"{name}: fastest {min(times):.2f} s, median {statistics.median(times):.2f} s  "
+            f"runs {' '.join(f'{t:.2f}' for t in times)}"
+        )
     print(f"of which HTML export of the recorded output: median {statistics.median(rendering) * 1000:.1f} ms")
     extra = magic - cli
-    print(f"notebook front-end adds {extra:+.2f} s over the CLI, fastest runs (budget +{BUDGET_S} s): "
-          + ("within budget" if extra <= BUDGET_S else "OVER BUDGET"))
+    print(
+        f"notebook front-end adds {extra:+.2f} s over the CLI, fastest runs (budget +{BUDGET_S} s): "
+        + ("within budget" if extra <= BUDGET_S else "OVER BUDGET")
+    )
     return 0 if extra <= BUDGET_S else 1
 
 

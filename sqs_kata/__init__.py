@@ -7,7 +7,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-
 def load_ipython_extension(ipython: object) -> None:
     """`%load_ext sqs_kata` in a notebook: the %kata magic (sqs_kata.notebook, imported only then)."""
     from sqs_kata import notebook

@@ -25,12 +25,21 @@ from sqs_kata.app import Kata
 
 # The page's own fonts, so the zh-TW text and the table's box characters line up in JupyterLab and in
 # the exported notebook alike (no external stylesheet: the output must stand alone).
-STYLE = ("font-family: 'Noto Sans Mono CJK TC', 'Noto Sans Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace;"
-         " font-size: 13px; line-height: 1.35; white-space: pre-wrap; margin: 0;")
+STYLE = (
+    "font-family: 'Noto Sans Mono CJK TC', 'Noto Sans Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace;"
+    " font-size: 13px; line-height: 1.35; white-space: pre-wrap; margin: 0;"
+)
 # Wide enough for the board's five columns and a test message's line; the cell scrolls when narrower.
 WIDTH = 110
-SHOWS = {None: "board", "board": "board", "check": "check", "next": "hint", "hint": "hint", "grade": "grade",
-         "verify": "grade"}
+SHOWS = {
+    None: "board",
+    "board": "board",
+    "check": "check",
+    "next": "hint",
+    "hint": "hint",
+    "grade": "grade",
+    "verify": "grade",
+}
 # `watch` waits for file saves forever and `elasticmq` runs a server: neither belongs in a cell.
 NOT_IN_A_CELL = ("watch", "elasticmq", "conformance")
 
@@ -48,8 +57,16 @@ class _AsciiBoxes(io.StringIO):
 def recording_console() -> Console:
     """A console that draws into memory for export_html, never straight into the notebook (rich would
     otherwise notice Jupyter and display each piece on its own)."""
-    return Console(file=_AsciiBoxes(), record=True, width=WIDTH, force_jupyter=False, force_terminal=False,
-                   color_system="truecolor", highlight=False, soft_wrap=False)
+    return Console(
+        file=_AsciiBoxes(),
+        record=True,
+        width=WIDTH,
+        force_jupyter=False,
+        force_terminal=False,
+        color_system="truecolor",
+        highlight=False,
+        soft_wrap=False,
+    )
 
 
 class NotebookKata(Kata):
@@ -79,20 +96,37 @@ def run_line(line: str) -> tuple[int, str, str]:
         except SystemExit as stop:  # argparse's --help or its error: show what it wrote, keep the kernel
             return int(stop.code or 0), "usage", _usage(sink.getvalue().strip())
         if extra:
-            return cli.USAGE, "usage", _usage(messages.say(f"不認得的參數：{' '.join(extra)}（`%kata --help` 列出全部）",
-                                                           f"unrecognized arguments: {' '.join(extra)} "
-                                                           "(`%kata --help` lists them all)"))
+            return (
+                cli.USAGE,
+                "usage",
+                _usage(
+                    messages.say(
+                        f"不認得的參數：{' '.join(extra)}（`%kata --help` 列出全部）",
+                        f"unrecognized arguments: {' '.join(extra)} (`%kata --help` lists them all)",
+                    )
+                ),
+            )
         if args.command in NOT_IN_A_CELL:
-            return cli.USAGE, "usage", _usage(messages.say(
-                f"`%kata {' '.join(argv)}` 不能在 notebook 裡執行；請在終端機用 `sqs-kata {' '.join(argv)}`。"
-                "notebook 可用：%kata、%kata check N、%kata next、%kata hint N、%kata grade。",
-                f"`%kata {' '.join(argv)}` does not run in a notebook; use `sqs-kata {' '.join(argv)}` in a "
-                "terminal. In a notebook: %kata, %kata check N, %kata next, %kata hint N, %kata grade."))
+            return (
+                cli.USAGE,
+                "usage",
+                _usage(
+                    messages.say(
+                        f"`%kata {' '.join(argv)}` 不能在 notebook 裡執行；請在終端機用 `sqs-kata {' '.join(argv)}`。"
+                        "notebook 可用：%kata、%kata check N、%kata next、%kata hint N、%kata grade。",
+                        f"`%kata {' '.join(argv)}` does not run in a notebook; use `sqs-kata {' '.join(argv)}` in a "
+                        "terminal. In a notebook: %kata, %kata check N, %kata next, %kata hint N, %kata grade.",
+                    )
+                ),
+            )
         try:
             kata = NotebookKata(args)
         except (OSError, ValueError) as error:
-            return cli.CANNOT_RUN, "usage", _usage(messages.say(f"讀不到 kata.toml：{error}",
-                                                                f"kata.toml cannot be read: {error}"))
+            return (
+                cli.CANNOT_RUN,
+                "usage",
+                _usage(messages.say(f"讀不到 kata.toml：{error}", f"kata.toml cannot be read: {error}")),
+            )
         try:
             code = cli.COMMANDS[args.command or "board"](kata, args)
         except KeyboardInterrupt:  # the notebook's Stop button: the pytest child got it too and tidied up
@@ -104,23 +138,23 @@ def run_line(line: str) -> tuple[int, str, str]:
         messages.set_language(None)  # the next cell detects the language afresh
 
 
-def _parse(parser: argparse.ArgumentParser, argv: list[str],
-           sink: io.StringIO) -> tuple[argparse.Namespace, list[str]]:
+def _parse(parser: argparse.ArgumentParser, argv: list[str], sink: io.StringIO) -> tuple[argparse.Namespace, list[str]]:
     """parse_known_args with argparse's printing (help, errors) caught in `sink`."""
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         return parser.parse_known_args(argv)
 
 
 def _page(kata: NotebookKata, shows: str, lang: str) -> str:
-    parts = [console.export_html(inline_styles=True, code_format="{code}")
-             for console in (kata.out, kata.err)]
+    parts = [console.export_html(inline_styles=True, code_format="{code}") for console in (kata.out, kata.err)]
     body = "".join(f'<pre style="{STYLE}">{part}</pre>' for part in parts if part.strip())
     return f'<div class="sqs-kata sqs-kata-{shows}" lang="{lang}">{body}</div>'
 
 
 def _usage(text: str) -> str:
-    return (f'<div class="sqs-kata sqs-kata-usage" lang="{messages.language()}">'
-            f'<pre style="{STYLE}">{html.escape(text)}</pre></div>')
+    return (
+        f'<div class="sqs-kata sqs-kata-usage" lang="{messages.language()}">'
+        f'<pre style="{STYLE}">{html.escape(text)}</pre></div>'
+    )
 
 
 def kata_magic(line: str) -> None:
