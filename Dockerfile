@@ -25,3 +25,19 @@ RUN pip install --no-cache-dir --requirement /tmp/requirements-jupyter.txt && \
     rm /tmp/requirements-jupyter.txt && \
     fix-permissions "${CONDA_DIR}" && \
     fix-permissions "/home/${NB_USER}"
+
+# SQS kata：從這個 repository（建置內容）安裝，依賴的版本都釘選在 pyproject.toml。kata 放在
+# /home/jovyan/sqs-kata（JupyterLab 左邊檔案列表看得到）；docker-compose.yml 把主機的 ./exercises 掛到
+# 它的 exercises/，所以在 JupyterLab 改的練習檔就是被評分的檔案（也留在主機上）。
+# The SQS kata, installed from this repository (the build context) with the versions pinned in pyproject.toml.
+# It lives in /home/jovyan/sqs-kata (visible in JupyterLab's file browser); docker-compose.yml mounts the host's
+# ./exercises over its exercises/, so the file edited in JupyterLab is the one graded (and stays on the host).
+# Editable (-e): the kata grades the files of its own folder (sqs_kata.PROJECT_ROOT). The base image's own
+# JupyterLab and IPython stay as they are (the [notebook] extra is for running the kata outside this image).
+COPY --chown=${NB_UID}:${NB_GID} . /home/${NB_USER}/sqs-kata
+RUN pip install --no-cache-dir --editable "/home/${NB_USER}/sqs-kata" && \
+    fix-permissions "${CONDA_DIR}" && \
+    fix-permissions "/home/${NB_USER}"
+# 在容器裡，kata 預設對課程的 SQS（cc104.sqs.local）評分；compose 也設定同一個值。
+# Inside the container the kata grades against the class SQS (cc104.sqs.local) by default; compose sets the same.
+ENV SQS_ENDPOINT_URL=http://cc104.sqs.local:9324

@@ -208,6 +208,11 @@ def test_next_names_the_first_unfinished_exercise_and_its_first_hint(state):
     assert f"Next: exercise {FIRST.number:02d}" in proc.stdout
     assert FIRST.hints[0]["en"] in proc.stdout
     assert _json(state)["hints_shown"] == {str(FIRST.number): 1}
+    assert f"This counts as hint 1 seen; `sqs-kata hint {FIRST.number}` shows hint 2 next." in proc.stdout
+    # The hint after `next` is hint 2, and it says why it is not hint 1.
+    after = sqs_kata(state, "--lang", "en", "hint", str(FIRST.number))
+    assert f"hint 2/{len(FIRST.hints)}" in after.stdout and FIRST.hints[1]["en"] in after.stdout, said(after)
+    assert "You have seen hint 1 of exercise 01 already (`sqs-kata next` shows and counts" in after.stdout
 
 
 def test_hint_shows_one_more_hint_each_time_and_remembers(state):

@@ -64,3 +64,14 @@ def test_notebook_runs_and_greets(backend_name, monkeypatch):
         backend.stop()
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     assert "Hello, world! (Daniel1)" in printed
+
+
+def test_the_class_image_installs_the_kata_and_compose_mounts_the_learner_folder():
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY --chown=${NB_UID}:${NB_GID} . /home/${NB_USER}/sqs-kata" in dockerfile
+    assert 'pip install --no-cache-dir --editable "/home/${NB_USER}/sqs-kata"' in dockerfile
+    assert "ENV SQS_ENDPOINT_URL=http://cc104.sqs.local:9324" in dockerfile
+    ignored = (PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".git", ".venv", ".sqs-kata"} <= set(ignored)  # the image gets the source, not a learner's state
+    jupyter = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))["services"]["jupyter-tutorial"]
+    assert "./exercises:/home/jovyan/sqs-kata/exercises" in jupyter["volumes"]

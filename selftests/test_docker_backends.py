@@ -232,3 +232,26 @@ def test_compose_runs_beside_a_stopped_class_container_and_a_busy_9324(free_9324
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-v"]))
+
+
+def _base_image() -> str:
+    match = re.search(r"^ARG BASE_IMAGE=(\S+)$", (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8"), re.M)
+    assert match, "the Dockerfile names its base image in ARG BASE_IMAGE"
+    return match.group(1)
+
+
+def test_the_class_image_builds_with_the_kata_when_its_base_image_is_here():
+    base = _base_image()
+    if docker("image", "inspect", base).returncode != 0:
+        pytest.skip(f"the class image is built only if its base image {base} is on this engine: it is not, and no "
+                    "registry is reachable here to pull it")
+    tag = f"sqs-kata-selftest/jupyter:{uuid.uuid4().hex[:8]}"
+    try:
+        built = docker("build", "--quiet", "--tag", tag, str(PROJECT_ROOT), timeout=900)
+        assert built.returncode == 0, built.stderr[-3000:]
+        ran = docker("run", "--rm", "--entrypoint", "python", tag, "-c",
+                     "import os, sqs_kata; print(sqs_kata.PROJECT_ROOT, os.environ['SQS_ENDPOINT_URL'])", timeout=120)
+        assert ran.returncode == 0, ran.stderr[-3000:]
+        assert ran.stdout.split() == ["/home/jovyan/sqs-kata", "http://cc104.sqs.local:9324"]
+    finally:
+        docker("image", "rm", "--force", tag)

@@ -74,9 +74,11 @@ def cmd_next(kata: Kata, args: argparse.Namespace) -> int:
     exercise = current.exercise
     if exercise.hints:
         Progress().at_least(exercise.number, 1)
-        board.hint(kata.out, exercise, 1, note=say(
-            f"下一個提示：`sqs-kata hint {exercise.number}` · 檢查：`sqs-kata check {exercise.number}`",
-            f"Next hint: `sqs-kata hint {exercise.number}` · check: `sqs-kata check {exercise.number}`"))
+        n = exercise.number
+        # Showing hint 1 counts it as seen, so the next `hint N` goes on to hint 2: say so here, not later.
+        more = say(f"這算看過提示 1；`sqs-kata hint {n}` 接著顯示提示 2。", f"This counts as hint 1 seen; "
+                   f"`sqs-kata hint {n}` shows hint 2 next.") if len(exercise.hints) > 1 else ""
+        board.hint(kata.out, exercise, 1, note=(more + say(f"檢查：`sqs-kata check {n}`", f" Check: `sqs-kata check {n}`")).strip())
     else:
         kata.say_line("這個練習還沒有提示。", "This exercise has no hints yet.", "dim")
     return OK
@@ -99,6 +101,12 @@ def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
         return OK
     was = progress.shown(n)
     index = progress.reveal(n, available)
+    if 1 < index and was < available:  # why this is not hint 1: seen before, perhaps by `sqs-kata next`
+        seen = say(f"提示 1–{was}" if was > 1 else "提示 1", f"hints 1–{was}" if was > 1 else "hint 1")
+        kata.say_line(f"你已經看過練習 {n:02d} 的{seen}（`sqs-kata next` 也會顯示並記下提示 1），所以這次是提示 {index}。"
+                      f"重看看過的全部：`sqs-kata hint {n} --all`",
+                      f"You have seen {seen} of exercise {n:02d} already (`sqs-kata next` shows and counts hint 1 "
+                      f"too), so this is hint {index}. See every hint seen so far: `sqs-kata hint {n} --all`", "dim")
     if index < available:
         note = say(f"還有提示：再執行一次 `sqs-kata hint {n}`", f"More: run `sqs-kata hint {n}` again")
     elif was >= available:
