@@ -202,4 +202,9 @@ def test_run_worker_long_polls_while_the_queue_is_empty(sqs, kata, make_queue, m
               "MaxNumberOfMessages=10. A short poll (WaitTimeSeconds=0) comes back empty at once: a busy loop of "
               "requests, each one billed",
            expected=f"(MaxNumberOfMessages, WaitTimeSeconds) = {(MAX_RECEIVE, 1)}", seen=_receives(guard))
+    expect(stop.is_set(),
+           zh="佇列空了 worker 也要繼續等下一批：只有 stop 設定了才 return（這裡兩次接收都是空的，它就自己停了）",
+           en="a worker keeps polling while the queue is empty: it returns only once stop is set (here it returned "
+              "by itself after an empty receive)", expected="still polling until stop is set",
+           seen=f"returned after {len(guard.receives)} receive(s)")
     expect_equal(guard.after_stop, 0, zh="stop 設定之後就不要再接收", en="no receive after stop is set")

@@ -23,6 +23,14 @@ MAX_RECEIVES = 3
 STALLED = 3
 
 
+NOT_IN_DLQ = {
+    "zh": "毒訊息最後要在 DLQ 裡：失敗的訊息不可以刪掉（那就弄丟了），也不可以重新送一份（新的那份接收次數從 0 開始，"
+          "永遠到不了 DLQ）；讓 SQS 數接收次數",
+    "en": "the poison message should end in the DLQ: never delete a message whose handler failed (that loses it), "
+          "never send it again (a new copy starts its receive count at 0 and never reaches the DLQ); let SQS count "
+          "the receives"}
+
+
 class HandlerFailed(Exception):
     """What the handler raises for the poison message, every time."""
 
@@ -55,7 +63,7 @@ class Scenario:
             raise Runaway("the poison message was retried in place")
         raise HandlerFailed(f"cannot handle {body!r} (a poison message: it fails every time)")
 
-    def run(self, sqs: Any, kata: Any, checker: Any) -> CallLog:
+    def run(self, sqs: Any, kata: Any, checker: Any, zh: str, en: str) -> CallLog:
         stop = threading.Event()
 
         def done() -> bool:
@@ -67,10 +75,7 @@ class Scenario:
         with CallLog(sqs, "ChangeMessageVisibility", "ChangeMessageVisibilityBatch") as log, \
                 ReceiveGuard(sqs, stop, until=done, limit=20) as self.guard:
             stopped_in_time(lambda: kata.consume(sqs, self.url, self.handler, stop, 1, self.retry_after), self.guard,
-                            zh="worker 卡在毒訊息上，其他訊息一直沒處理完（或 stop 之後還在接收）：失敗的訊息交回給 SQS，"
-                               "繼續處理其他的",
-                            en="the worker got stuck on the poison message and never finished the others (or kept "
-                               "receiving after stop): hand a failed message back to SQS and go on with the rest")
+                            zh=zh, en=en)
         return log
 
 
@@ -106,20 +111,15 @@ def test_make_work_queues_moves_a_message_to_the_dlq_after_max_receives(sqs, kat
 
 def test_consume_lets_the_poison_message_go_to_the_dlq(sqs, kata, make_queue, sqs_backend, checker):
     scenario = Scenario(sqs, make_queue, sqs_backend.live, retry_after=0)
-    log = scenario.run(sqs, kata, checker)
+    log = scenario.run(sqs, kata, checker, zh=NOT_IN_DLQ["zh"], en=NOT_IN_DLQ["en"])
+    in_dlq = bodies(receive_all(sqs, scenario.dlq, expect=1))
+    expect(in_dlq == [scenario.poison], **NOT_IN_DLQ, expected=[scenario.poison], seen=in_dlq)
     expect(bool(log.calls),
            zh="handler 失敗的訊息要用 ChangeMessageVisibility(VisibilityTimeout=retry_after) 交回給 SQS，"
               "不要等整個可見性逾時",
            en="hand a message whose handler failed back to SQS with ChangeMessageVisibility("
               "VisibilityTimeout=retry_after) instead of waiting the whole visibility timeout",
            expected="ChangeMessageVisibility after the failure", seen="none")
-    in_dlq = bodies(receive_all(sqs, scenario.dlq, expect=1))
-    expect(in_dlq == [scenario.poison],
-           zh="毒訊息最後要在 DLQ 裡：失敗的訊息不可以刪掉（那就弄丟了），也不可以重新送一份（新的那份接收次數從 0 開始，"
-              "永遠到不了 DLQ）；讓 SQS 數接收次數",
-           en="the poison message should end in the DLQ: never delete a message whose handler failed (that loses "
-              "it), never send it again (a new copy starts its receive count at 0 and never reaches the DLQ); let "
-              "SQS count the receives", expected=[scenario.poison], seen=in_dlq)
     left = bodies(receive_all(sqs, scenario.url, wait=1))
     expect(scenario.poison not in left, zh="毒訊息不該還在工作佇列裡",
            en="the poison message should no longer be on the work queue", expected="not there", seen=left)
@@ -127,7 +127,11 @@ def test_consume_lets_the_poison_message_go_to_the_dlq(sqs, kata, make_queue, sq
 
 def test_consume_does_not_let_the_poison_message_block_the_rest(sqs, kata, make_queue, sqs_backend, checker):
     scenario = Scenario(sqs, make_queue, sqs_backend.live, retry_after=1)
-    log = scenario.run(sqs, kata, checker)
+    log = scenario.run(sqs, kata, checker,
+                       zh="worker 卡在毒訊息上，其他訊息一直沒處理完（或 stop 之後還在接收）：失敗的訊息交回給 SQS，"
+                          "繼續處理其他的",
+                       en="the worker got stuck on the poison message and never finished the others (or kept "
+                          "receiving after stop): hand a failed message back to SQS and go on with the rest")
     expect(set(scenario.good) <= set(scenario.handled),
            zh="毒訊息排在最前面，後面的訊息還是都要處理：一則失敗不可以讓 worker 停下來或卡住",
            en="the poison message came first; every message behind it should still be handled: one failure must "
@@ -137,6 +141,7 @@ def test_consume_does_not_let_the_poison_message_block_the_rest(sqs, kata, make_
            zh=f"毒訊息要一直交回給 SQS，讓它被再送 {MAX_RECEIVES} 次，直到 SQS 把它搬到 DLQ",
            en=f"keep handing the poison message back to SQS, to be tried {MAX_RECEIVES} times until SQS moves "
               "it to the DLQ", expected=f">= {MAX_RECEIVES} tries", seen=scenario.tries)
-    waits = sorted({c.params.get("VisibilityTimeout") for c in log.calls})
+    waits = sorted({entry.get("VisibilityTimeout") for c in log.calls
+                    for entry in c.params.get("Entries", [c.params])}, key=repr)
     expect_equal(waits, [1], zh="交回給 SQS 時 VisibilityTimeout 要用 retry_after（這裡是 1，不要寫死）",
                  en="hand it back with VisibilityTimeout=retry_after (1 here; do not hard-code it)")

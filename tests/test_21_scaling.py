@@ -16,6 +16,7 @@ from sqs_kata.workers import learner_threads
 
 # Real seconds the grader waits for the workers (they only need a fraction of it).
 PATIENCE = 10.0
+HELD = 0.3  # real seconds a long poll on the empty queue stays in flight (SQS would hold it WaitTimeSeconds)
 
 
 def test_queue_depth_reads_waiting_and_in_flight_as_sqs_counts_them(sqs, kata, make_queue):
@@ -66,11 +67,20 @@ def test_start_workers_runs_that_many_workers_at_once_and_stop_joins_them(sqs, k
             if set(sent) <= set(handled):
                 all_done.set()
 
+    def long_poll_in_flight(**_: Any) -> None:
+        # Once the queue is empty, a worker's long poll really waits on SQS: keep each one in flight a moment, so
+        # a stop() that does not wait for its workers returns while they are still running.
+        if all_done.is_set() and threading.current_thread() is not main:
+            time.sleep(HELD)
+
+    main = threading.current_thread()
+    sqs.meta.events.register("before-call.sqs.ReceiveMessage", long_poll_in_flight)
     with SentRequests(sqs) as requests, learner_threads(sqs, grace=1.0) as threads:
         stop = kata.start_workers(sqs, url, count, handler, 1)
         expect(callable(stop), zh="start_workers 要回傳一個 stop() 函式", en="start_workers should return a stop() "
                "function", expected="a function", seen=stop)
         all_done.wait(PATIENCE)
+        time.sleep(HELD / 2)  # every worker is inside a long poll by now
         started = threads.started()
         stop()
         running = [t.name for t in started if t.is_alive()]
