@@ -31,6 +31,7 @@ class Runaway(BaseException):
 class LearnerThreads:
     before: set[threading.Thread]
     left: list[threading.Thread] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     def started(self) -> list[threading.Thread]:
         return [t for t in threading.enumerate() if t not in self.before and t.is_alive()]
@@ -46,20 +47,34 @@ def _end_in_thread(threads: set[threading.Thread]) -> Callable[..., None]:
 @contextmanager
 def learner_threads(sqs: Any, grace: float = 1.0) -> Iterator[LearnerThreads]:
     """Threads started inside the block; those still alive `grace` seconds after it are ended on their next
-    SQS call (and listed in `.left` for the test to report)."""
+    SQS call (and listed in `.left` for the test to report). An exception that ends one of them is kept in
+    `.errors` (one line each), not printed as a traceback."""
     watch = LearnerThreads(before=set(threading.enumerate()))
+    condemned: set[threading.Thread] = set()
+    previous = threading.excepthook
+
+    def quietly(args: Any) -> None:
+        if args.thread is None or args.thread in watch.before:
+            previous(args)
+        elif not (args.thread in condemned and args.exc_type is SystemExit):  # SystemExit: the grader ended it
+            watch.errors.append(f"{getattr(args.thread, 'name', '?')}: {args.exc_type.__name__}: {args.exc_value}")
+
+    threading.excepthook = quietly
     try:
         yield watch
     finally:
-        deadline = time.monotonic() + grace
-        for thread in watch.started():
-            thread.join(max(0.0, deadline - time.monotonic()))
-        watch.left = watch.started()
-        if watch.left:
-            sqs.meta.events.register_first("before-call.sqs", _end_in_thread(set(watch.left)),
-                                           unique_id="sqs-kata-end-leftover-threads")
-            for thread in watch.left:
-                thread.join(2.0)
+        try:
+            deadline = time.monotonic() + grace
+            for thread in watch.started():
+                thread.join(max(0.0, deadline - time.monotonic()))
+            watch.left = watch.started()
+            if watch.left:
+                condemned.update(watch.left)
+                sqs.meta.events.register_first("before-call.sqs", _end_in_thread(condemned))
+                for thread in watch.left:
+                    thread.join(2.0)
+        finally:
+            threading.excepthook = previous
 
 
 def stopped_in_time(run: Callable[[], Any], guard: ReceiveGuard, zh: str = "", en: str = "") -> None:

@@ -112,8 +112,8 @@ def test_keep_invisible_extends_the_timeout_every_interval(sqs, kata, make_queue
            en=f"a second worker got the message while the job was still running: the heartbeat should call "
               f"ChangeMessageVisibility every interval seconds with VisibilityTimeout=visibility_timeout "
               f"({timing.visibility} here)", expected="no second worker gets it", seen=seen)
-    asked = {(c.params.get("ReceiptHandle") == message["ReceiptHandle"], c.params.get("VisibilityTimeout"))
-             for c in log.calls}
+    asked = {(entry.get("ReceiptHandle") == message["ReceiptHandle"], entry.get("VisibilityTimeout"))
+             for c in log.calls for entry in c.params.get("Entries", [c.params])}
     expect_equal(asked, {(True, timing.visibility)},
                  zh="每次延長都要用這則訊息的 ReceiptHandle，VisibilityTimeout=visibility_timeout（不要寫死）",
                  en="every extension should use this message's ReceiptHandle and VisibilityTimeout="
