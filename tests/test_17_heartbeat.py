@@ -20,7 +20,7 @@ from sqs_kata.observe import MAX_RECEIVE, bodies, counts, receive_all, word
 from sqs_kata.workers import CallLog, learner_threads
 
 HEARTBEAT_ACTIONS = ("ChangeMessageVisibility", "ChangeMessageVisibilityBatch")
-STEPS = 4  # the job lasts STEPS * step seconds of SQS time: three times the visibility timeout
+STEPS = 3  # the job lasts STEPS * step seconds of SQS time: about twice the visibility timeout
 
 
 class HandlerFailed(Exception):
@@ -52,10 +52,10 @@ def second_worker(sqs_backend: Any) -> Any:
 
 
 def _job(log: CallLog, clock: Any, timing: Timing, second_worker: Any, url: str, seen: list[str],
-         fail_at_end: bool = False) -> Callable[[str], None]:
-    """A job that runs STEPS steps; before each, one more heartbeat must have come back."""
+         fail_at_end: bool = False, steps: int = STEPS) -> Callable[[str], None]:
+    """A job that runs `steps` steps; before each, one more heartbeat must have come back."""
     def run(body: str) -> None:
-        for _ in range(STEPS):
+        for _ in range(steps):
             log.wait_for(len(log.calls) + 1, timing.beat_wait)
             clock.advance(timing.step)
             got = second_worker.receive_message(QueueUrl=url, MaxNumberOfMessages=MAX_RECEIVE,
@@ -151,7 +151,7 @@ def test_handle_with_heartbeat_stops_the_heartbeat_when_the_job_ends(sqs, kata, 
         with CallLog(sqs, *HEARTBEAT_ACTIONS) as log:
             with learner_threads(sqs, timing.grace) as threads:
                 done = kata.handle_with_heartbeat(sqs, url, message,
-                                                  _job(log, clock, timing, second_worker, url, seen, fails),
+                                                  _job(log, clock, timing, second_worker, url, seen, fails, steps=1),
                                                   timing.visibility, timing.interval)
                 ended = time.monotonic()
             late = log.since(ended + timing.grace)
