@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 
 class Runaway(BaseException):
@@ -122,13 +122,13 @@ class ReceiveGuard:
         if self._until is not None and not self._stop.is_set() and self._until():
             self._stop.set()
 
-    def __enter__(self) -> ReceiveGuard:
+    def __enter__(self) -> Self:
         events = self._sqs.meta.events
         events.register_first("provide-client-params.sqs.ReceiveMessage", self._before)
         events.register_last("after-call.sqs.ReceiveMessage", self._after)
         return self
 
-    def __exit__(self, *_: Any) -> None:
+    def __exit__(self, *_: object) -> None:
         events = self._sqs.meta.events
         events.unregister("provide-client-params.sqs.ReceiveMessage", self._before)
         events.unregister("after-call.sqs.ReceiveMessage", self._after)
@@ -173,11 +173,11 @@ class CallLog:
         with self._changed:
             return [c for c in self.calls if c.at > moment]
 
-    def __enter__(self) -> CallLog:
+    def __enter__(self) -> Self:
         self._sqs.meta.events.register_first("provide-client-params.sqs", self._keep)
         self._sqs.meta.events.register_last("after-call.sqs", self._record)
         return self
 
-    def __exit__(self, *_: Any) -> None:
+    def __exit__(self, *_: object) -> None:
         self._sqs.meta.events.unregister("provide-client-params.sqs", self._keep)
         self._sqs.meta.events.unregister("after-call.sqs", self._record)
