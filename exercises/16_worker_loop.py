@@ -32,5 +32,6 @@ def run_worker(sqs: SQSClient, queue_url: str, handler: Callable[[str], Any], st
     batch of them, or one DeleteMessage each). Keep polling while the queue is empty: a worker runs until told to
     stop.
     """
-    # TODO: your code here
+    # TODO: loop until stop.is_set(): long-poll 10, handle each (an Exception: leave it),
+    #       one delete_message_batch of the handled ones, then retry its Failed entries
     raise NotImplementedError("run_worker is not implemented yet")

@@ -22,7 +22,7 @@ def keep_invisible(sqs: SQSClient, queue_url: str, receipt_handle: str, visibili
     """The heartbeat: every `interval` seconds, until `stop` is set, make the message stay hidden for
     `visibility_timeout` more seconds (counted from that moment). Return soon after `stop` is set (wait on `stop`
     itself, e.g. stop.wait(interval), so a stop is seen at once, not after a long sleep)."""
-    # TODO: your code here
+    # TODO: while not stop.wait(interval): change_message_visibility(..., VisibilityTimeout=visibility_timeout)
     raise NotImplementedError("keep_invisible is not implemented yet")
 
 
@@ -35,5 +35,6 @@ def handle_with_heartbeat(sqs: SQSClient, queue_url: str, message: dict[str, Any
     delivers it again once its visibility timeout runs out) and return False. Either way no heartbeat may be
     left running: a message whose job ended must not be kept hidden.
     """
-    # TODO: your code here
+    # TODO: threading.Event + threading.Thread(target=keep_invisible); run handler in try/finally:
+    #       stop.set() and join() in finally; delete_message only on success
     raise NotImplementedError("handle_with_heartbeat is not implemented yet")

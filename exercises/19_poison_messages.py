@@ -24,7 +24,7 @@ def make_work_queues(sqs: SQSClient, name: str, max_receive_count: int, visibili
     """Create the queue `name` + "-dlq" and the work queue `name`, whose RedrivePolicy sends a message to that DLQ
     once it was received more than `max_receive_count` times; the work queue's VisibilityTimeout is
     `visibility_timeout`. Give the policy when creating the work queue. Return (work queue URL, DLQ URL)."""
-    # TODO: your code here
+    # TODO: create the DLQ, read its QueueArn, create the queue with RedrivePolicy (json.dumps) and VisibilityTimeout
     raise NotImplementedError("make_work_queues is not implemented yet")
 
 
@@ -39,5 +39,6 @@ def consume(sqs: SQSClient, queue_url: str, handler: Callable[[str], Any], stop:
     instead of the whole visibility timeout, and go on with the rest. After maxReceiveCount receives SQS moves it
     to the DLQ by itself.
     """
-    # TODO: your code here
+    # TODO: a worker loop as in exercise 16; on a failure change_message_visibility(VisibilityTimeout=retry_after),
+    #       never delete or re-send it
     raise NotImplementedError("consume is not implemented yet")

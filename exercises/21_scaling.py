@@ -23,7 +23,7 @@ MAX_BATCH = 10
 def queue_depth(sqs: SQSClient, queue_url: str) -> tuple[int, int]:
     """Return (waiting, in flight): the queue's ApproximateNumberOfMessages and ApproximateNumberOfMessagesNotVisible,
     as ints. Read them from the queue's attributes: receiving to count would hide messages and change the depth."""
-    # TODO: your code here
+    # TODO: get_queue_attributes for ApproximateNumberOfMessages and ...NotVisible, as ints
     raise NotImplementedError("queue_depth is not implemented yet")
 
 
@@ -37,5 +37,5 @@ def start_workers(sqs: SQSClient, queue_url: str, count: int, handler: Callable[
     DeleteMessageBatch; a message whose handler raised stays on the queue. The workers share `sqs` (a boto3 client
     may be used from several threads) and one stop signal.
     """
-    # TODO: your code here
+    # TODO: one threading.Event, count threads each running a worker loop; return a stop() that sets it and joins them
     raise NotImplementedError("start_workers is not implemented yet")
