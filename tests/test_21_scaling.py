@@ -41,7 +41,9 @@ def test_queue_depth_reads_waiting_and_in_flight_as_sqs_counts_them(sqs, kata, m
 
 
 def test_start_workers_runs_that_many_workers_at_once_and_stop_joins_them(sqs, kata, make_queue, clock, meter):
-    url = make_queue()
+    # On moto every empty long poll moves the shared simulated clock on by its wait: with several workers polling,
+    # a short visibility timeout could run out while a worker still holds a message, which SQS would not do.
+    url = make_queue(VisibilityTimeout=600)
     sent = numbered_bodies(30)
     send_batched(sqs, url, sent)
     count = 3
