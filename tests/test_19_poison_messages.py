@@ -56,6 +56,9 @@ class Scenario:
     def handler(self, body: str) -> None:
         if body != self.poison:
             self.handled.append(body)
+            if set(self.good) <= set(self.handled) and self.guard is not None:
+                # From here on only the poison message is left: count the receives that miss it from now.
+                self.receives_at_last_try = max(self.receives_at_last_try, len(self.guard.receives))
             return
         self.tries += 1
         self.receives_at_last_try = len(self.guard.receives) if self.guard else 0
