@@ -117,11 +117,16 @@ def test_run_worker_leaves_a_failed_message_for_redelivery(sqs, kata, make_queue
             raise HandlerFailed(f"the handler failed on {body!r} (on purpose: a worker catches a handler's "
                                 "exception, leaves that message on the queue and goes on)")
 
-    with ReceiveGuard(sqs, stop) as guard:
+    with ReceivedBatches(sqs) as batches, ReceiveGuard(sqs, stop) as guard:
         stopped_in_time(lambda: kata.run_worker(sqs, url, handler, stop, 1), guard)
     expect(set(good) <= set(handled), zh="handler 失敗的訊息之外，其他訊息都要處理",
            en="every other message should be handled when the handler fails on one",
            expected=sorted(good), seen=sorted(set(handled)))
+    again = sorted(body for body in good if sum(batch.count(body) for batch in batches) > 1)
+    expect(not again,
+           zh="一則訊息失敗之後，同一批的其他訊息要接著處理、刪除：它們不該再被送一次",
+           en="after one message fails, go on with the other messages of the same batch and delete them: they "
+              "should not need to be delivered again", expected="each good message received once", seen=again)
     clock.advance(1.5)  # past the visibility timeout: what was not deleted is visible again
     left = set(bodies(receive_all(sqs, url, wait=1, visibility=30)))
     expect(set(bad) <= left,
