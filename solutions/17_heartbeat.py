@@ -37,7 +37,7 @@ def handle_with_heartbeat(sqs: SQSClient, queue_url: str, message: dict[str, Any
     left running: a message whose job ended must not be kept hidden.
     """
     stop = threading.Event()
-    beat = threading.Thread(target=keep_invisible, daemon=True,
+    beat = threading.Thread(target=keep_invisible,
                             args=(sqs, queue_url, message["ReceiptHandle"], visibility_timeout, interval, stop))
     beat.start()
     try:
