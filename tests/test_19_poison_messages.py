@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from sqs_kata.checks import expect, expect_equal, expect_queue_created
-from sqs_kata.observe import attribute, bodies, counts, numbered_bodies, receive_all, send_batched, word
+from sqs_kata.observe import MAX_RECEIVE, attribute, bodies, counts, numbered_bodies, receive_all, send_batched, word
 from sqs_kata.workers import CallLog, ReceiveGuard, Runaway, stopped_in_time
 
 MAX_RECEIVES = 3
@@ -51,17 +51,17 @@ class Scenario:
         self.handled: list[str] = []
         self.tries = 0
         self.receives_at_last_try = 0
-        self.guard: ReceiveGuard | None = None
+        self.guard: ReceiveGuard = ReceiveGuard(sqs, threading.Event())  # replaced by run()
 
     def handler(self, body: str) -> None:
         if body != self.poison:
             self.handled.append(body)
-            if set(self.good) <= set(self.handled) and self.guard is not None:
+            if set(self.good) <= set(self.handled):
                 # From here on only the poison message is left: count the receives that miss it from now.
                 self.receives_at_last_try = max(self.receives_at_last_try, len(self.guard.receives))
             return
         self.tries += 1
-        self.receives_at_last_try = len(self.guard.receives) if self.guard else 0
+        self.receives_at_last_try = len(self.guard.receives)
         if self.tries > 4 * MAX_RECEIVES:  # retried in place, again and again: the rest wait behind it
             raise Runaway("the poison message was retried in place")
         raise HandlerFailed(f"cannot handle {body!r} (a poison message: it fails every time)")
@@ -72,7 +72,7 @@ class Scenario:
         def done() -> bool:
             if not set(self.good) <= set(self.handled):
                 return False
-            stalled = self.guard is not None and len(self.guard.receives) - self.receives_at_last_try >= STALLED
+            stalled = len(self.guard.receives) - self.receives_at_last_try >= STALLED
             return stalled or counts(checker, self.dlq)["visible"] > 0
 
         with CallLog(sqs, "ChangeMessageVisibility", "ChangeMessageVisibilityBatch") as log, \
@@ -123,9 +123,11 @@ def test_consume_lets_the_poison_message_go_to_the_dlq(sqs, kata, make_queue, sq
            en="hand a message whose handler failed back to SQS with ChangeMessageVisibility("
               "VisibilityTimeout=retry_after) instead of waiting the whole visibility timeout",
            expected="ChangeMessageVisibility after the failure", seen="none")
-    left = bodies(receive_all(sqs, scenario.url, wait=1))
-    expect(scenario.poison not in left, zh="毒訊息不該還在工作佇列裡",
-           en="the poison message should no longer be on the work queue", expected="not there", seen=left)
+    left = counts(sqs, scenario.url)
+    expect(left["visible"] == left["in_flight"] == 0,
+           zh="處理完的訊息都要刪除，毒訊息也不該還在工作佇列裡",
+           en="every message handled should be deleted, and the poison message should no longer be on the work "
+              "queue", expected={"visible": 0, "in_flight": 0}, seen=left)
 
 
 def test_consume_does_not_let_the_poison_message_block_the_rest(sqs, kata, make_queue, sqs_backend, checker):
@@ -144,6 +146,10 @@ def test_consume_does_not_let_the_poison_message_block_the_rest(sqs, kata, make_
            zh=f"毒訊息要一直交回給 SQS，讓它被再送 {MAX_RECEIVES} 次，直到 SQS 把它搬到 DLQ",
            en=f"keep handing the poison message back to SQS, to be tried {MAX_RECEIVES} times until SQS moves "
               "it to the DLQ", expected=f">= {MAX_RECEIVES} tries", seen=scenario.tries)
+    asked = {(r.get("MaxNumberOfMessages"), r.get("WaitTimeSeconds")) for r in scenario.guard.receives}
+    expect_equal(asked, {(MAX_RECEIVE, 1)},
+                 zh="每次接收都要長輪詢：MaxNumberOfMessages=10、WaitTimeSeconds=wait_seconds（這裡是 1）",
+                 en="every receive should long-poll: MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds (1 here)")
     waits = sorted({entry.get("VisibilityTimeout") for c in log.calls
                     for entry in c.params.get("Entries", [c.params])}, key=repr)
     expect_equal(waits, [1], zh="交回給 SQS 時 VisibilityTimeout 要用 retry_after（這裡是 1，不要寫死）",
