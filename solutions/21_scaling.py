@@ -55,7 +55,7 @@ def start_workers(sqs: SQSClient, queue_url: str, count: int, handler: Callable[
                 sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
                     {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(handled)])
 
-    threads = [threading.Thread(target=work, name=f"worker-{i + 1}", daemon=True) for i in range(count)]
+    threads = [threading.Thread(target=work) for _ in range(count)]
     for thread in threads:
         thread.start()
 

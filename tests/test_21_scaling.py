@@ -45,7 +45,8 @@ def test_start_workers_runs_that_many_workers_at_once_and_stop_joins_them(sqs, k
     # a short visibility timeout could run out while a worker still holds a message, which SQS would not do.
     url = make_queue(VisibilityTimeout=600)
     sent = numbered_bodies(30)
-    send_batched(sqs, url, sent)
+    bad = f"bad-{sent[0]}"  # its handler fails: the worker goes on, the message stays on the queue
+    send_batched(sqs, url, sent[:15] + [bad] + sent[15:])
     count = 3
     meet = threading.Barrier(count, timeout=2.0)  # the first message of each worker waits for the others
     lock = threading.Lock()
@@ -54,6 +55,8 @@ def test_start_workers_runs_that_many_workers_at_once_and_stop_joins_them(sqs, k
     all_done = threading.Event()
 
     def handler(body: str) -> None:
+        if body == bad:
+            raise ValueError(f"cannot handle {body!r} (on purpose: a worker leaves it on the queue and goes on)")
         first = False
         with lock:
             if threading.get_ident() not in workers:
@@ -103,5 +106,7 @@ def test_start_workers_runs_that_many_workers_at_once_and_stop_joins_them(sqs, k
            en="every worker should long-poll: MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds (1 here)",
            expected={(MAX_RECEIVE, 1)}, seen=waits)
     left = counts(sqs, url)
-    expect(left["visible"] == left["in_flight"] == 0, zh="處理完的每則訊息都要刪除",
-           en="every message handled should be deleted", expected={"visible": 0, "in_flight": 0}, seen=left)
+    expect(left["visible"] + left["in_flight"] == 1,
+           zh="處理完的每則訊息都要刪除；handler 失敗的那則要留在佇列裡",
+           en="every message handled should be deleted, and the one whose handler failed left on the queue",
+           expected="1 message left (the failed one)", seen=left)

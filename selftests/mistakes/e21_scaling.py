@@ -26,7 +26,10 @@ def start_workers(sqs, queue_url, count, handler, wait_seconds=1):
             messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_BATCH,
                                            WaitTimeSeconds=wait_seconds).get("Messages", [])
             for message in messages:
-                handler(message["Body"])
+                try:
+                    handler(message["Body"])
+                except Exception:
+                    continue
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     for _ in range(count):
@@ -42,7 +45,10 @@ def start_workers(sqs, queue_url, count, handler, wait_seconds=1):
             messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_BATCH,
                                            WaitTimeSeconds=wait_seconds).get("Messages", [])
             for message in messages:
-                handler(message["Body"])
+                try:
+                    handler(message["Body"])
+                except Exception:
+                    continue
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     thread = threading.Thread(target=work)  # one thread handles ten messages at a time already
