@@ -158,10 +158,12 @@ def _binop(site: _Site) -> Iterator[Replacement]:
 
 def _number(site: _Site) -> Iterator[Replacement]:
     node = site.node
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        yield ast.Constant(node.value + 1)
-        if node.value != 0:  # 0 -> -1 mostly tests Python's negative indexing, not the kata
-            yield ast.Constant(node.value - 1)
+    value = node.value if isinstance(node, ast.Constant) else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):  # True + 1 is not a number off by one
+        return
+    yield ast.Constant(value + 1)
+    if value != 0:  # 0 -> -1 mostly tests Python's negative indexing, not the kata
+        yield ast.Constant(value - 1)
 
 
 def _bool(site: _Site) -> Iterator[Replacement]:

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqs_kata import backend_choice, pricing  # noqa: E402
+from sqs_kata import backend_choice, pricing
 
 BATCH = 10
 

@@ -189,10 +189,20 @@ def test_the_recorder_notes_why_pytest_stopped(tmp_path):
 def test_the_switches_reach_pytest(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SQS_KATA_TARGET", raising=False)
+    monkeypatch.delenv("SQS_KATA_WORKERS", raising=False)
+    monkeypatch.delenv("SQS_KATA_BACKENDS", raising=False)
+    monkeypatch.delenv("SQS_ENDPOINT_URL", raising=False)
     options = runner.RunOptions(backends=["moto", "http://localhost:9324"], target="mine", lang="zh-TW", timeout=2)
+    # A server's tests wait on SQS: they share it on several workers (sqs_kata.shared_servers).
     assert options.pytest_args() == ["--sqs-backend=moto", "--sqs-backend=http://localhost:9324",
+                                     "-n", str(runner.LIVE_WORKERS),
                                      f"--kata-target={tmp_path / 'mine'}", "--lang=zh-TW", "--timeout=2"]
     assert runner.RunOptions(target="solutions").pytest_args() == ["--kata-target=solutions"]
+    monkeypatch.setenv("SQS_KATA_WORKERS", "1")  # one after another
+    assert runner.RunOptions(backends=["elasticmq"]).pytest_args() == ["--sqs-backend=elasticmq"]
+    monkeypatch.setenv("SQS_KATA_WORKERS", "3")
+    assert runner.RunOptions(backends=["moto"]).pytest_args() == ["--sqs-backend=moto", "-n", "3"]
+    monkeypatch.delenv("SQS_KATA_WORKERS")
     monkeypatch.setenv("SQS_KATA_TARGET", "theirs")  # relative to where the learner typed the command
     assert runner.RunOptions().pytest_args() == [f"--kata-target={tmp_path / 'theirs'}"]
 
@@ -203,6 +213,7 @@ def test_the_switches_reach_pytest(tmp_path, monkeypatch):
     (["..\n", "! _pytest.outcomes.Exit: No SQS server\nanswers !\n", "1 passed\n"], "..\n"),
     (["\x1b[31mF\x1b[0m\n", "\x1b[33mno tests ran\x1b[0m\n"], "\x1b[31mF\x1b[0m\n"),
     (["not a", " test\n"], "not a test\n"),
+    (["bringing up nodes...\n", "bringing up nodes...\n\n", "..   [100%]\n"], "..   [100%]\n"),  # xdist's
 ])
 def test_the_output_filter_keeps_the_learner_messages_and_drops_the_banners(chunks, shown):
     output = runner._Filter()

@@ -59,3 +59,26 @@ def test_the_circle_finder_finds_a_circle():
 
 def test_sqs_kata_has_no_import_circle():
     assert circles(graph()) == []
+
+
+# --- One verify, reading a recorded outcome ------------------------------------------------------------------
+
+def _stub_result(**record: object):
+    from sqs_kata.manifest import Exercise
+    from sqs_kata.results import ExerciseResult
+
+    base = {"nodeid": "tests/test_01_one.py::test_a[moto]", "exercise": "01_one", "outcome": "failed",
+            "message": "", "duration": 0.0, "output": ""}
+    return [ExerciseResult(Exercise(1, "01_one", 10, {"zh-TW": "一", "en": "One"}, ()), True, [{**base, **record}])]
+
+
+def test_verify_reads_the_recorded_not_implemented_outcome_not_the_message():
+    from sqs_kata import verify
+
+    recorded, _ = verify.stub_problems(_stub_result(not_implemented="send_text", message="(any words)"))
+    assert recorded == []
+    # The words alone prove nothing: a learner message may quote them, a check may fail for another reason.
+    only_words, _ = verify.stub_problems(_stub_result(message="send_text() is not implemented yet: open ..."))
+    assert len(only_words) == 1 and "01_one.py::test_a" in only_words[0]
+    passed, _ = verify.stub_problems(_stub_result(outcome="passed"))
+    assert len(passed) == 1

@@ -1,6 +1,7 @@
 """The kata checks itself both ways (as rustlings' `dev check` does): every solution passes, every stub fails.
 
-The backends come from SQS_KATA_BACKENDS (CI: moto, moto-server and elasticmq), like the graded run's.
+The judgement is sqs_kata.verify's, the one `sqs-kata verify` shows a teacher. The backends come from
+SQS_KATA_BACKENDS (CI: moto, moto-server and elasticmq), like the graded run's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sqs_kata import PROJECT_ROOT, manifest
+from sqs_kata import PROJECT_ROOT, manifest, verify
+from sqs_kata.results import summarize
 
 EXERCISES = manifest.load()
 ALL_ACTIONS = {
@@ -39,8 +41,8 @@ def stubs_run(kata_runner):
 
 def test_every_solution_passes(solutions_run):
     code, records, output, _ = solutions_run
-    bad = [f"{r['nodeid']}: {r['outcome']}\n{r['message']}" for r in records if r["outcome"] not in ("passed", "skipped")]
-    assert not bad, "\n\n".join(bad)
+    problems = verify.solution_problems(summarize(records, EXERCISES, PROJECT_ROOT))
+    assert not problems, "\n\n".join(problems)
     assert code == 0, output[-3000:]
 
 
@@ -71,9 +73,14 @@ def test_the_solutions_reach_only_loopback(solutions_run):
 def test_every_stub_fails_with_not_implemented_yet(stubs_run):
     _, records, output = stubs_run
     assert records, output[-3000:]
-    wrong = [f"{r['nodeid']}: {r['outcome']}\n{r['message'][:500]}" for r in records
-             if r["outcome"] != "skipped" and (r["outcome"] != "failed" or "not implemented yet" not in r["message"])]
-    assert not wrong, "\n\n".join(wrong)
+    problems, _ = verify.stub_problems(summarize(records, EXERCISES, PROJECT_ROOT))
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_same_tests_run_on_the_solutions_and_the_stubs(solutions_run, stubs_run):
+    problems = verify.count_problems(summarize(solutions_run[1], EXERCISES, PROJECT_ROOT),
+                                     summarize(stubs_run[1], EXERCISES, PROJECT_ROOT))
+    assert not problems, "\n".join(problems)
 
 
 def test_solutions_call_the_sqs_actions(solutions_run, tmp_path):

@@ -1,7 +1,7 @@
 """The realism layer itself: each documented SQS behaviour it puts back, seen through a plain boto3 client on moto.
 
 These check the layer, not the learner: a client with the layer installed, `learner` toggled by hand to say
-whether a call counts as the learner's (the plugin ties it to sqs_kata.learner.in_call).
+whether a call counts as the learner's (the plugin ties it to sqs_kata.context.current.in_call).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What every sqs-kata command shares: the Kata object (curriculum, pytest switches, consoles) and exit codes.
+"""What every sqs-kata command shares: the Kata object (curriculum, pytest switches, consoles), exit codes, KataExit.
 
 Used by the command line (sqs_kata.cli) and by the watcher (sqs_kata.watching), which the CLI starts.
 """
@@ -21,6 +21,17 @@ from sqs_kata.results import ExerciseResult, summarize
 # (pytest's own code is passed on: 3 a backend did not start, 4 a bad option).
 OK, FAILING, USAGE, CANNOT_RUN = 0, 1, 2, 3
 INTERRUPTED = 130
+
+
+class KataExit(Exception):
+    """Ends the command with exit code `code`: raised anywhere in the CLI, caught once (sqs_kata.cli.main), which
+    prints `message` on stderr first, if there is one (in `style`, through rich, when one is given)."""
+
+    def __init__(self, code: int, message: str | None = None, *, style: str = "") -> None:
+        super().__init__(message or f"exit code {code}")
+        self.code = code
+        self.message = message
+        self.style = style
 
 
 class Kata:
@@ -74,9 +85,9 @@ class Kata:
 
     def cannot_run(self, outcome: runner.Run) -> int:
         """Show why pytest could not grade (one message and a hint), and pick the exit code."""
-        from sqs_kata import backend_choice  # boto3 is loaded only when a run has failed: the CLI starts faster
+        from sqs_kata import backend_names
 
-        if any(spec != "moto" for spec in backend_choice.selected(self.options.backends)):
+        if backend_names.live(self.options.backends):
             hint = say("想先不用伺服器練習？內建的 moto 不需要 Docker 也不需要 Java：`sqs-kata --sqs-backend moto`",
                        "No server at hand? The built-in moto needs neither Docker nor Java: "
                        "`sqs-kata --sqs-backend moto`")

@@ -8,9 +8,7 @@ Kept apart from sqs_kata.backends, which the Docker and AWS backends build on: t
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-
+from sqs_kata.backend_names import selected  # noqa: F401 -- the factory's users read the names here too
 from sqs_kata.backends import Backend, BackendError, ElasticMQBackend, EndpointBackend, MotoBackend, MotoServerBackend
 from sqs_kata.messages import say
 
@@ -44,20 +42,3 @@ def create(spec: str, *, aws_confirmed: bool = False) -> Backend:
 
 
 KNOWN = ("moto", "moto-server", "elasticmq", "elasticmq-1.5.7", "compose", "testcontainers", "aws")
-
-
-def selected(options: list[str] | None, environ: Mapping[str, str] = os.environ) -> list[str]:
-    """--sqs-backend values win; else SQS_KATA_BACKENDS (comma-separated); else SQS_ENDPOINT_URL; else moto."""
-    if options:
-        specs = options
-    elif environ.get("SQS_KATA_BACKENDS"):
-        specs = environ["SQS_KATA_BACKENDS"].split(",")
-    elif environ.get("SQS_ENDPOINT_URL"):
-        specs = [environ["SQS_ENDPOINT_URL"]]
-    else:
-        specs = ["moto"]
-    unique: list[str] = []
-    for spec in (s.strip() for s in specs):
-        if spec and spec not in unique:
-            unique.append(spec)
-    return unique

@@ -8,6 +8,7 @@ nothing); on a live server it is the wall clock, so the same test really waits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -25,8 +26,8 @@ import boto3
 from botocore.config import Config
 
 from sqs_kata import adoption
-from sqs_kata.messages import say
 from sqs_kata.client_pool import ClientPool
+from sqs_kata.messages import say
 
 # The region every local backend uses. botocore rejects the course's old region name
 # (underscores are not valid in region names), so a real-looking name it accepts is used.
@@ -43,9 +44,10 @@ CLIENT_CONFIG = Config(
 
 # The grader's own housekeeping (deleting a test's queues, asking whether the server still answers) never
 # long-polls: a server that gives no answer within seconds is not going to.
+HOUSEKEEPING_READ_TIMEOUT_S = 5
 HOUSEKEEPING_CONFIG = Config(
     connect_timeout=2,
-    read_timeout=5,
+    read_timeout=HOUSEKEEPING_READ_TIMEOUT_S,
     retries={"mode": "standard", "total_max_attempts": 1},
 )
 
@@ -156,8 +158,32 @@ def simulated_time() -> Iterator[Clock]:
 
 
 def make_session(region: str = LOCAL_REGION, **credentials: str) -> Any:
-    """A boto3 session: loading the SQS model costs ~70 ms once per session, a client from it ~2 ms."""
-    return boto3.session.Session(region_name=region, **(credentials or DUMMY_CREDENTIALS))
+    """A boto3 session. Loading the SQS model costs ~70 ms per data loader, a client from it ~2 ms: every
+    session of the grader's shares one loader, so the model is read once per process -- or once for all
+    the forks of a warm process (sqs_kata.warm)."""
+    import botocore.session
+
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _shared_loader())
+    keys: dict[str, Any] = dict(credentials or DUMMY_CREDENTIALS)
+    return boto3.session.Session(region_name=region, botocore_session=core, **keys)
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    import botocore.loaders
+
+    loader = botocore.loaders.create_loader()
+    loader._search_paths = _Paths(loader.search_paths)  # type: ignore[attr-defined]  # boto3 appends to it
+    return loader
+
+
+class _Paths(list[str]):
+    """A loader's search paths: boto3 adds its data folder each time it builds a session on the loader."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
 
 
 def sqs_client(session: Any, endpoint_url: str | None = None, config: Config = CLIENT_CONFIG) -> Any:
@@ -185,7 +211,7 @@ def _probe_policy(client: Any, queue: Callable[..., tuple[str, str]]) -> str | N
 
 def _probe_move_task(client: Any, queue: Callable[..., tuple[str, str]]) -> str | None:
     """MESSAGE_MOVE_TASKS: a move task started on a dead-letter queue must be listed for it."""
-    dlq, dlq_arn = queue("dlq")
+    _, dlq_arn = queue("dlq")
     queue("source", RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}))
     client.start_message_move_task(SourceArn=dlq_arn)
     tasks = client.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1).get("Results", [])
@@ -227,6 +253,8 @@ class Backend:
     live: bool = True
     keeps_queues: bool = True  # False where SQS starts empty for every test: nothing to delete afterwards
     endpoint_url: str = ""  # where a live backend answers; "" for in-process moto and for real AWS
+    shared_by_workers: bool = True  # a parallel run's workers can all use one started in the controller
+    attached: bool = False  # started (and probed) by another process: see attach()
 
     def __init__(self) -> None:
         self._client: Any = None
@@ -238,6 +266,13 @@ class Backend:
 
     def stop(self) -> None:
         """Release what start() took. Must be safe to call twice."""
+
+    def attach(self, endpoint_url: str, lacks: Mapping[str, str]) -> None:
+        """Use the server a parallel run's controller started and probed (sqs_kata.shared_servers), instead of
+        start() and probe(). Its owner stops it: this process only closes its own clients."""
+        self.endpoint_url = endpoint_url
+        self.lacks = dict(lacks)
+        self.attached = True
 
     def client(self) -> Any:
         """The grader's own client for housekeeping (deleting a test's queues): never handed to learner code."""
@@ -258,9 +293,9 @@ class Backend:
         except ClientError:
             return None  # it answered
         except ReadTimeoutError:
-            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_CONFIG.read_timeout} 秒內沒有回應 SQS 請求。",
+            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_READ_TIMEOUT_S} 秒內沒有回應 SQS 請求。",
                        f"{self.endpoint_url} accepts connections but did not answer an SQS request within "
-                       f"{HOUSEKEEPING_CONFIG.read_timeout} s.")
+                       f"{HOUSEKEEPING_READ_TIMEOUT_S} s.")
         except NoConnection as error:
             return say(f"連不上 {self.endpoint_url}（{error}）。", f"Cannot reach {self.endpoint_url} ({error}).")
         return None
@@ -378,6 +413,7 @@ class MotoBackend(Backend):
     name = "moto"
     live = False
     keeps_queues = False  # test_scope() resets SQS before every test
+    shared_by_workers = False  # in-process: each parallel worker has its own mock (and its own clock)
     _mock: Any = None  # the mock_aws that is on, shared by every MotoBackend of the run
 
     def new_session(self) -> Any:
@@ -394,6 +430,17 @@ class MotoBackend(Backend):
         self.release()
 
     @classmethod
+    def switch_on(cls) -> None:
+        """Start the run's one mock_aws, if it is not on yet (a warm process may have started it: sqs_kata.warm)."""
+        from moto import mock_aws
+
+        if cls._mock is None:
+            # The test's pinned environment already holds throwaway credentials and resets boto3's session;
+            # moto's own copies would be restored at release() over whatever the environment is by then.
+            cls._mock = mock_aws(config={"core": {"mock_credentials": False, "reset_boto3_session": False}})
+            cls._mock.start()
+
+    @classmethod
     def release(cls) -> None:
         if cls._mock is not None:
             cls._mock.stop(remove_data=False)  # the next moto test resets SQS itself; resetting every service costs
@@ -401,14 +448,9 @@ class MotoBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
-        from moto import mock_aws
         from moto.sqs.models import sqs_backends
 
-        if MotoBackend._mock is None:
-            # The test's pinned environment already holds throwaway credentials and resets boto3's session;
-            # moto's own copies would be restored at release() over whatever the environment is by then.
-            MotoBackend._mock = mock_aws(config={"core": {"mock_credentials": False, "reset_boto3_session": False}})
-            MotoBackend._mock.start()
+        MotoBackend.switch_on()
         sqs_backends.reset()  # what an earlier test left (a learner's leftover queue) is not this test's
         with simulated_time() as test_clock:
             yield test_clock
@@ -447,6 +489,10 @@ class MotoServerBackend(Backend):
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:
+        if self.attached:  # the server's threads live in the controller of a parallel run: real time
+            with super().test_scope() as wall_clock:
+                yield wall_clock
+            return
         MotoBackend.release()  # requests go over HTTP to the server, never through an in-process mock
         # The server's threads live in this process, so the simulated clock is theirs too.
         with simulated_time() as test_clock:

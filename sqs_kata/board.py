@@ -188,7 +188,7 @@ def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
                   else Text(not_written(), style="dim"))
         if result.copied_reference:
             earned.append(" ⚠", style="bold magenta")
-        tests = f"{result.passed}/{result.total}"
+        tests: str | Text = f"{result.passed}/{result.total}"
         if result.ended_the_run or result.not_run:  # so the sheet alone cannot read as a plain failure or a 0/0
             tests = Text(f"{tests} ").append_text(status_of(result))
         table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), tests, earned,

@@ -18,20 +18,16 @@ from typing import Any, NoReturn
 
 import pytest
 
-from sqs_kata import learner, messages, observe
-from sqs_kata.manifest import Exercise
+from sqs_kata import messages, observe
+from sqs_kata.context import current
 
 UNSET: Any = object()
-
-# Set by the plugin around each test, so messages can name the learner's file.
-current_exercise: Exercise | None = None
-current_file: str | None = None
 
 
 def fail(*, zh: str, en: str, expected: Any = UNSET, seen: Any = UNSET, call: str | None = None) -> NoReturn:
     __tracebackhide__ = True
     lines = []
-    shown_call = call or learner.last_call
+    shown_call = call or current.last_call
     if shown_call:
         lines.append(shown_call)
     lines.append(f"  {messages.say(zh, en)}")
@@ -39,8 +35,8 @@ def fail(*, zh: str, en: str, expected: Any = UNSET, seen: Any = UNSET, call: st
         lines.append(f"    {messages.expected_label()}: {_show(expected)}")
     if seen is not UNSET:
         lines.append(f"    {messages.seen_label()}: {_show(seen)}")
-    if current_exercise is not None and current_file is not None:
-        lines.append(f"  {messages.hint_line(current_file, current_exercise.number)}")
+    if current.exercise is not None and current.file is not None:
+        lines.append(f"  {messages.hint_line(current.file, current.exercise.number)}")
     try:
         pytest.fail("\n".join(lines), pytrace=False)
     except pytest.fail.Exception as failure:

@@ -7,6 +7,7 @@
     sqs-kata watch           re-run the exercise you are working on whenever you save
     sqs-kata grade           the whole kata with a score; --json (exercism v3), --gradescope, --junit
     sqs-kata verify          for teachers: every solution passes, every stub fails
+    sqs-kata new 16 fan_out  for teachers: scaffold exercise 16 (solution, stub, test, mistakes, kata.toml entry)
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
     sqs-kata lab             Part 2: draw the queue depth of 1, 2 and 4 workers as a PNG
     sqs-kata conformance     probe documented SQS behaviours on each backend -> docs/conformance.md (--check: up to date?)
@@ -25,10 +26,11 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rich.console import Console
 from rich.text import Text
 
-from sqs_kata import PROJECT_ROOT, board, messages
-from sqs_kata.app import CANNOT_RUN, FAILING, INTERRUPTED, OK, USAGE, Kata, first_unfinished
+from sqs_kata import PROJECT_ROOT, board, messages, verify
+from sqs_kata.app import CANNOT_RUN, FAILING, INTERRUPTED, OK, USAGE, Kata, KataExit, first_unfinished
 from sqs_kata.manifest import Exercise
 from sqs_kata.messages import say
 from sqs_kata.progress import Progress
@@ -53,8 +55,6 @@ def cmd_board(kata: Kata, args: argparse.Namespace) -> int:
 
 def cmd_check(kata: Kata, args: argparse.Namespace) -> int:
     exercise = _chosen_exercise(kata, args.number)
-    if not isinstance(exercise, Exercise):
-        return exercise
     if not kata.written(exercise):
         kata.say_line(f"練習 {exercise.number:02d} 的測試尚未撰寫 (not written yet)：現在沒有東西可以檢查。",
                       f"Exercise {exercise.number:02d} is not written yet: there is nothing to check.", "yellow")
@@ -71,8 +71,6 @@ def cmd_check(kata: Kata, args: argparse.Namespace) -> int:
 
 def cmd_next(kata: Kata, args: argparse.Namespace) -> int:
     current = _first_unfinished(kata)
-    if isinstance(current, int):
-        return current
     _announce(kata, current)
     exercise = current.exercise
     if exercise.hints:
@@ -87,8 +85,6 @@ def cmd_next(kata: Kata, args: argparse.Namespace) -> int:
 
 def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
     exercise = _chosen_exercise(kata, args.number)
-    if not isinstance(exercise, Exercise):
-        return exercise
     n, available = exercise.number, len(exercise.hints)
     if not available:
         kata.say_line(f"練習 {n:02d} 還沒有提示。", f"Exercise {n:02d} has no hints yet.", "yellow")
@@ -118,8 +114,7 @@ def cmd_hint(kata: Kata, args: argparse.Namespace) -> int:
 def cmd_grade(kata: Kata, args: argparse.Namespace) -> int:
     refused = _refused_report_path(args)
     if refused:  # before grading: a wrong path should cost a second, not a whole grade and a traceback
-        print(f"sqs-kata grade: error: {refused}", file=sys.stderr)
-        return USAGE
+        raise KataExit(USAGE, f"sqs-kata grade: error: {refused}")
     extra = [f"--junitxml={Path(args.junit).resolve()}"] if args.junit else []
     outcome, results = kata.run(extra=extra)
     wrote: list[str] = []
@@ -147,33 +142,8 @@ def cmd_verify(kata: Kata, args: argparse.Namespace) -> int:
     for outcome in (solved_run, stubs_run):
         if outcome.problem:
             return kata.cannot_run(outcome)
-    wrong: list[str] = []
-    stub_ok: list[int] = []
-    for result in solved:
-        for record in result.graded:
-            if record["outcome"] != "passed":
-                wrong.append(say(f"解答沒通過 {record['nodeid']}（{record['outcome']}）：",
-                                 f"solution does not pass {record['nodeid']} ({record['outcome']}):")
-                             + "\n    " + _first_lines(record["message"]))
-    for result in stubs:
-        ok = 0
-        for record in result.graded:
-            if record["outcome"] == "failed" and "not implemented yet" in record["message"]:
-                ok += 1
-            elif record["outcome"] == "passed":
-                wrong.append(say(f"練習樁已經通過 {record['nodeid']}：這個測試沒有檢查到要學的東西",
-                                 f"the untouched stub already passes {record['nodeid']}: the test checks nothing "
-                                 "the learner has to write"))
-            else:
-                wrong.append(say(f"練習樁的 {record['nodeid']} 應該以「not implemented yet」失敗，卻是 {record['outcome']}：",
-                                 f"the stub should fail {record['nodeid']} with 'not implemented yet', "
-                                 f"got {record['outcome']}:") + "\n    " + _first_lines(record["message"]))
-        stub_ok.append(ok)
-    for solution, stub in zip(solved, stubs, strict=True):
-        if solution.written and solution.total != stub.total:
-            wrong.append(say(f"練習 {solution.exercise.number:02d}：解答跑了 {solution.total} 個測試，練習樁跑了 {stub.total} 個",
-                             f"exercise {solution.exercise.number:02d}: {solution.total} tests ran on the solution, "
-                             f"{stub.total} on the stub"))
+    verdict = verify.check(solved, stubs)
+    wrong, stub_ok = verdict.problems, verdict.stub_ok
     board.verify_table(kata.out, solved, stubs, stub_ok)
     for line in wrong:
         kata.out.print(Text("  ✗ " + line, style="red"))
@@ -190,6 +160,30 @@ def cmd_verify(kata: Kata, args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_new(kata: Kata, args: argparse.Namespace) -> int:
+    """Scaffold a new exercise (sqs_kata.scaffold) and say what to do next, as CONTRIBUTING.md does."""
+    from sqs_kata import scaffold
+
+    try:
+        made = scaffold.create(args.number, args.topic, points=args.points, part=args.part)
+    except scaffold.ScaffoldError as error:
+        raise KataExit(USAGE, f"sqs-kata new: {error}", style="red") from None
+    exercise = made.exercise
+    kata.say_line(f"已建立練習 {exercise.number:02d}（{exercise.slug}）：", f"Exercise {exercise.number:02d} "
+                  f"({exercise.slug}) scaffolded:", "bold green")
+    for path in made.written:
+        kata.out.print(Text(f"  {_shown_path(path)}"))
+    n = exercise.number
+    kata.say_line(
+        f"下一步（見 CONTRIBUTING.md）：改寫 solutions/{exercise.filename}，再 `python scripts/make_stub.py "
+        f"solutions/{exercise.filename}`；改寫測試、錯誤解法和 kata.toml 裡的 TODO；然後 `sqs-kata check {n} "
+        f"--kata-target solutions`、`sqs-kata verify`、`python scripts/mutate.py --exercise {n}`。",
+        f"Next (see CONTRIBUTING.md): rewrite solutions/{exercise.filename}, then `python scripts/make_stub.py "
+        f"solutions/{exercise.filename}`; rewrite the test, the mistakes and the TODOs in kata.toml; then "
+        f"`sqs-kata check {n} --kata-target solutions`, `sqs-kata verify`, `python scripts/mutate.py --exercise {n}`.")
+    return OK
+
+
 def cmd_watch(kata: Kata, args: argparse.Namespace) -> int:
     from sqs_kata.watching import watch
 
@@ -200,9 +194,8 @@ def cmd_elasticmq(extra: list[str]) -> int:
     try:
         from sqs_kata.elasticmq import main as elasticmq_main
     except ImportError as error:
-        print(say(f"無法載入 sqs_kata.elasticmq：{error}", f"sqs_kata.elasticmq cannot be loaded: {error}"),
-              file=sys.stderr)
-        return CANNOT_RUN
+        raise KataExit(CANNOT_RUN, say(f"無法載入 sqs_kata.elasticmq：{error}",
+                                       f"sqs_kata.elasticmq cannot be loaded: {error}")) from None
     return int(elasticmq_main(extra) or 0)
 
 
@@ -220,8 +213,7 @@ def cmd_conformance(kata: Kata, args: argparse.Namespace) -> int:
     try:
         backends = [backend_choice.create(name, aws_confirmed=args.i_understand_aws_costs) for name in names]
     except BackendError as error:
-        print(str(error), file=sys.stderr)
-        return USAGE
+        raise KataExit(USAGE, str(error)) from None
 
     def progress(column: conformance.Column, seconds: float) -> None:
         if column.reason:
@@ -255,31 +247,30 @@ def cmd_conformance(kata: Kata, args: argparse.Namespace) -> int:
 
 # --- Helpers --------------------------------------------------------------------------------------
 
-def _first_unfinished(kata: Kata) -> ExerciseResult | int:
-    """The first exercise not done yet, after grading them all; an exit code when none is left or pytest cannot run."""
+def _first_unfinished(kata: Kata) -> ExerciseResult:
+    """The first exercise not done yet, after grading them all; the command ends (KataExit) when none is left
+    (after saying so) or pytest cannot run."""
     outcome, results = kata.run()
     if outcome.problem:
-        return kata.cannot_run(outcome)
+        raise KataExit(kata.cannot_run(outcome))
     if kata.ended(outcome):
-        return FAILING
+        raise KataExit(FAILING)
     current = first_unfinished(results)
     if current is None:
         board.all_pass(kata.out, results)
-        return OK
+        raise KataExit(OK)
     return current
 
 
-def _chosen_exercise(kata: Kata, number: int | None) -> Exercise | int:
-    """The exercise a command names, or the first unfinished one; an exit code when there is none."""
+def _chosen_exercise(kata: Kata, number: int | None) -> Exercise:
+    """The exercise a command names, or the first unfinished one; the command ends (KataExit) when there is none."""
     if number is None:
-        current = _first_unfinished(kata)
-        return current if isinstance(current, int) else current.exercise
+        return _first_unfinished(kata).exercise
     exercise = kata.exercise(number)
     if exercise is None:
         numbers = ", ".join(str(e.number) for e in kata.exercises)
-        kata.err.print(Text(say(f"沒有練習 {number}。可用的練習編號：{numbers}",
-                                f"There is no exercise {number}. Exercise numbers: {numbers}"), style="red"))
-        return USAGE
+        raise KataExit(USAGE, say(f"沒有練習 {number}。可用的練習編號：{numbers}",
+                                  f"There is no exercise {number}. Exercise numbers: {numbers}"), style="red")
     return exercise
 
 
@@ -305,10 +296,6 @@ def _shown_path(path: Path) -> str:
         except ValueError:
             continue
     return str(path)
-
-
-def _first_lines(message: str, count: int = 3) -> str:
-    return "\n    ".join(message.strip().splitlines()[:count])
 
 
 def _refused_report_path(args: argparse.Namespace) -> str | None:
@@ -362,7 +349,7 @@ def _write_json(path: Path, data: object) -> None:
 
 COMMANDS: dict[str, Callable[[Kata, argparse.Namespace], int]] = {
     "board": cmd_board, "check": cmd_check, "next": cmd_next, "hint": cmd_hint, "watch": cmd_watch,
-    "grade": cmd_grade, "verify": cmd_verify, "conformance": cmd_conformance,
+    "grade": cmd_grade, "verify": cmd_verify, "conformance": cmd_conformance, "new": cmd_new,
 }
 
 
@@ -420,6 +407,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                            "write JUnit XML (pytest --junitxml)"))
     command("verify", "教師用：每個解答都通過、每個練習樁都以 not implemented yet 失敗",
             "for teachers: every solution passes and every stub fails with 'not implemented yet'")
+    new = command("new", "教師用：建立新練習的骨架（解答、練習樁、測試、錯誤解法、kata.toml 項目）",
+                  "for teachers: scaffold a new exercise (solution, stub, test, mistakes, kata.toml entry)")
+    new.add_argument("number", type=int, metavar="NN", help=say("新練習的編號（排在最後）", "the new exercise's number (last)"))
+    new.add_argument("topic", metavar="TOPIC", help=say("主題，小寫加底線，例如 fan_out", "its topic, e.g. fan_out"))
+    new.add_argument("--points", type=int, default=5, help=say("點數（預設 5）", "points (default 5)"))
+    new.add_argument("--part", type=int, default=None,
+                     help=say("屬於第幾部分（預設：最後一個練習的）", "the part it belongs to (default: the last exercise's)"))
     conformance = command("conformance", "對每個後端檢查文件記載的 SQS 行為，寫出 docs/conformance.md",
                           "probe documented SQS behaviours on each backend and write docs/conformance.md")
     conformance.add_argument("--check", action="store_true",
@@ -477,6 +471,18 @@ def _ctrl_c_stops() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. Whatever ends a command early (KataExit) ends here, once."""
+    try:
+        return _run_command(argv)
+    except KataExit as stop:
+        if stop.message and stop.style:
+            Console(stderr=True, highlight=False).print(Text(stop.message, style=stop.style))
+        elif stop.message:
+            print(stop.message, file=sys.stderr)
+        return stop.code
+
+
+def _run_command(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _ctrl_c_stops()
     _printable_output()
@@ -494,8 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         kata = Kata(args)
     except (OSError, ValueError) as error:  # kata.toml missing or malformed (TOMLDecodeError is a ValueError)
-        print(say(f"讀不到 kata.toml：{error}", f"kata.toml cannot be read: {error}"), file=sys.stderr)
-        return CANNOT_RUN
+        raise KataExit(CANNOT_RUN, say(f"讀不到 kata.toml：{error}", f"kata.toml cannot be read: {error}")) from None
     try:
         return COMMANDS[args.command or "board"](kata, args)
     except KeyboardInterrupt:

@@ -115,7 +115,7 @@ def run_backend(backend: Backend, behaviours: Sequence[Behaviour] = CATALOGUE) -
                     # The slow probes first, so their wait overlaps all the others.
                     ordered = sorted(numbered, key=lambda pair: not pair[1].slow)
                     found = dict(zip((item.key for _, item in ordered),
-                                     pool.map(lambda pair: probe_one(backend, sqs, clock, *pair), ordered)))
+                                     pool.map(lambda pair: probe_one(backend, sqs, clock, *pair), ordered), strict=True))
             else:  # moto's simulated clock is one for the whole process: its probes take turns
                 found = {item.key: probe_one(backend, sqs, clock, i, item) for i, item in numbered}
             sqs.close()

@@ -460,7 +460,7 @@ def _(p: Probe) -> str | None:
            "Custom data types (String.x, Number.x, Binary.x) are accepted and returned as sent", MESSAGE_ATTRIBUTES)
 def _(p: Probe) -> str | None:
     url = p.queue()
-    sent = {"s": {"DataType": "String.kata", "StringValue": "v"},
+    sent: dict[str, dict[str, Any]] = {"s": {"DataType": "String.kata", "StringValue": "v"},
             "b": {"DataType": "Binary", "BinaryValue": b"\x00\xff"}}
     p.send(url, MessageAttributes=sent)
     got = (p.receive(url, wait=2, MessageAttributeNames=["All"]) or [{}])[0].get("MessageAttributes", {})
@@ -507,7 +507,8 @@ def _attributes_md5(attributes: dict[str, dict[str, Any]]) -> str:
            "SendMessage answers MD5OfMessageAttributes, computed as the documented algorithm says",
            guide("sqs-message-metadata", "sqs-attributes-md5-message-digest-calculation"))
 def _(p: Probe) -> str | None:
-    attributes = {"b": {"DataType": "Number", "StringValue": "7"}, "a": {"DataType": "Binary", "BinaryValue": b"\x01"}}
+    attributes: dict[str, dict[str, Any]] = {"b": {"DataType": "Number", "StringValue": "7"},
+                                             "a": {"DataType": "Binary", "BinaryValue": b"\x01"}}
     answer = p.send(p.queue(), MessageAttributes=attributes)
     return None if answer.get("MD5OfMessageAttributes") == _attributes_md5(attributes) else "wrong MD5OfMessageAttributes"
 
@@ -1073,7 +1074,7 @@ def _(p: Probe) -> str | None:
 
 # Policies
 
-def _policy_sids(p: Probe, url: str) -> set[str]:
+def _policy_sids(p: Probe, url: str) -> set[str | None]:
     policy = p.attributes(url, "Policy").get("Policy")
     statements = json.loads(policy).get("Statement", []) if policy else []
     statements = [statements] if isinstance(statements, dict) else statements

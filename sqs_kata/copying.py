@@ -122,10 +122,9 @@ def _under_reference(path: object) -> str | None:
     """'solutions/03_messages.py' when `path` names a file under the reference folder, else None."""
     if _reference is None or isinstance(path, int) or path is None:
         return None  # an already open file descriptor (os.fdopen) was checked when it was opened
-    try:
-        text = os.fsdecode(path)
-    except TypeError:
-        return None
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return None  # what os.fsdecode would refuse
+    text = os.fsdecode(path)
     if text.startswith("<"):  # "<string>", "<frozen runpy>": code with no file behind it
         return None
     # realpath: relative to the current folder, and through symlinks (a learner folder of links to solutions/).

@@ -351,7 +351,7 @@ def _answers_list_queues(base: type) -> Any:
     exits is not going to answer: that ends the wait at once, with its last log lines, instead of at the timeout.
     """
 
-    class AnswersListQueues(base):  # type: ignore[misc,valid-type]
+    class AnswersListQueues(base):  # type: ignore[misc,valid-type,unused-ignore]  # a base known only at run time
         def wait_until_ready(self, container: Any) -> None:
             deadline = time.monotonic() + self._startup_timeout
             while True:

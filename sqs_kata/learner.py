@@ -13,23 +13,14 @@ import reprlib
 import traceback
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
+from _pytest.outcomes import Failed  # pytest.fail.Exception, named so that it can be a base class
 
 from sqs_kata import PROJECT_ROOT, copying, messages
+from sqs_kata.context import current
 from sqs_kata.targets import target_path, target_spec
-
-if TYPE_CHECKING:
-    from sqs_kata.results import Breadcrumb
-
-# The last learner call, for the timeout message: "last call: receive_all(sqs, '…')".
-last_call: str | None = None
-# True while the learner's code runs, so the SQS actions it calls can be told from the grader's.
-in_call = False
-# Where the learner's code runs, written down for a process it may end outright (os._exit): set by the
-# plugin when the CLI records the run (results.Breadcrumb); None in a plain `pytest`.
-breadcrumb: Breadcrumb | None = None
 
 _short = reprlib.Repr()
 _short.maxstring = 60
@@ -94,7 +85,7 @@ def _import_file(path: Path, shown: str) -> ModuleType:
             spec = importlib.util.spec_from_file_location(f"kata_target_{path.stem}_{abs(hash(path))}", path)
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
-            before = _enter({"importing": shown})
+            before = current.enter({"importing": shown})
             try:
                 with copying.running(path):  # import-time code may load the reference solution
                     spec.loader.exec_module(module)
@@ -107,20 +98,11 @@ def _import_file(path: Path, shown: str) -> ModuleType:
             except SystemExit as error:  # at import as in a call: it fails this exercise, not the whole grade
                 _loaded[path] = f"  {_where(error, path)}: " + messages.exited_on_import(error.code)
             finally:
-                _leave(before)
+                current.leave(before)
     loaded = _loaded[path]
     if isinstance(loaded, str):
         pytest.fail(messages.cannot_load(shown, loaded), pytrace=False)
     return loaded
-
-
-def _enter(place: dict[str, str]) -> dict[str, str] | None:
-    return breadcrumb.enter(place) if breadcrumb is not None else None
-
-
-def _leave(before: dict[str, str] | None) -> None:
-    if breadcrumb is not None:
-        breadcrumb.leave(before)
 
 
 def _where(error: BaseException, path: Path) -> str:
@@ -171,11 +153,11 @@ class LearnerFunction:
 
     def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any], let_through: tuple[type[Exception], ...]) -> Any:
         __tracebackhide__ = True
-        global last_call, in_call
         call = describe_call(self.__name__, args, kwargs)
-        last_call = call
-        in_call = True
-        before = _enter({"calling": self.__name__, "file": self._file})
+        current.last_call = call
+        current.in_call = True
+        before = current.enter({"calling": self.__name__, "file": self._file})
+        unfinished = False
         try:
             with copying.running(self._path):
                 return self._function(*args, **kwargs)
@@ -183,6 +165,7 @@ class LearnerFunction:
             raise
         except NotImplementedError:
             message = messages.not_implemented(self.__name__, self._file)
+            unfinished = True
         except Exception as error:  # noqa: BLE001 -- turned into one learner message below
             where = _where(error, Path(self._function.__code__.co_filename))
             message = _explain(call, error, where)
@@ -190,10 +173,25 @@ class LearnerFunction:
             where = _where(error, Path(self._function.__code__.co_filename))
             message = messages.learner_exited(call, error.code, where)
         finally:
-            in_call = False
-            _leave(before)
+            current.in_call = False
+            current.leave(before)
         # Failing outside the except block keeps pytest from printing the learner's exception chain.
+        if unfinished:
+            raise NotImplementedYet(message, self.__name__)
         pytest.fail(message, pytrace=False)
+
+
+class NotImplementedYet(Failed):
+    """The test fails because the learner's function raised NotImplementedError (every stub does: its body is
+    `raise NotImplementedError("f is not implemented yet")`, see scripts/make_stub.py).
+
+    A failure like any other for pytest and the learner; the plugin records `function` in the test's record
+    (Record.not_implemented), so `sqs-kata verify` and the selftests read that outcome instead of matching text.
+    """
+
+    def __init__(self, message: str, function: str) -> None:
+        super().__init__(message, pytrace=False)
+        self.function = function
 
 
 def _explain(call: str, error: Exception, where: str) -> str:

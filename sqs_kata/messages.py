@@ -214,6 +214,17 @@ def ended_during_test(test: str, nodeid: str, returncode: int) -> str:
     )
 
 
+def worker_ended(nodeid: str) -> str:
+    test = nodeid.split("::", 1)[-1]
+    return say(
+        f"執行測試 {test} 的評分程序（平行評分的一個 worker）突然結束了：通常是你的程式呼叫了 os._exit()、sys.exit() "
+        f"以外的強制結束，或送出了訊號。其他測試照常評分。單獨跑這個測試看看是什麼結束了它：pytest \"{nodeid}\"",
+        f"The grading process running {test} (one worker of a parallel grade) ended abruptly: usually your code "
+        f"called os._exit() or sent a signal. The other tests were graded as usual. Run this test on its own to "
+        f"see what ended it: pytest \"{nodeid}\"",
+    )
+
+
 def ended_before_tests(returncode: int) -> str:
     return say(
         f"評分程序在任何測試開始之前就突然結束了（結束碼 {returncode}），沒有留下結果：",

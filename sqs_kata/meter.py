@@ -2,7 +2,7 @@
 
 The plugin's `sqs` fixture puts a Meter on the test's client. Clients the learner's code builds itself share
 that client's event emitter (sqs_kata.adoption), so the meter sees their requests too. Only requests made
-while learner code runs are counted (learner.in_call); the grader's own set-up and checks are not.
+while learner code runs are counted (context.current.in_call); the grader's own set-up and checks are not.
 
 A request counts once it is made: one the realism layer answers itself (a short poll that sampled nothing, an
 injected fault) is a request SQS would have answered and billed; one botocore refused before sending is not.

@@ -241,3 +241,14 @@ def fewer_per_receive(sqs: Any, at_most: int) -> Iterator[None]:
     finally:
         sqs.meta.events.unregister("provide-client-params.sqs", cap)
 
+
+
+def after_crash(sqs: Any, url: str, batches: list[list[str]], handler: Any, clock: Any) -> tuple[set[str], set[str]]:
+    """After a worker died on a message (crash.handler) while receiving from a queue with VisibilityTimeout=1:
+    the bodies it finished from receives before the one it died in, and every body back on the queue once the
+    visibility timeout has passed (what was not deleted is delivered again)."""
+    died_in = next((i for i, batch in enumerate(batches) if handler.crashed_on in batch), len(batches))
+    earlier = {body for batch in batches[:died_in] for body in batch} & set(handler.handled)
+    clock.advance(1.5)  # past the visibility timeout: whatever was not deleted is back
+    left = set(bodies(receive_all(sqs, url, wait=1, visibility=30)))  # 30 s: each comes back to the grader once
+    return earlier, left

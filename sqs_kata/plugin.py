@@ -27,15 +27,16 @@ import signal
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
 
-from sqs_kata import adoption, backend_choice, checks, copying, learner, manifest, messages, realism
-from sqs_kata.meter import Meter
+from sqs_kata import adoption, backend_choice, copying, learner, manifest, messages, realism, shared_servers
 from sqs_kata.backends import Backend, BackendError, Clock
+from sqs_kata.context import current
 from sqs_kata.crash import Crash
+from sqs_kata.meter import Meter
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,12 +73,17 @@ class _Session:
             raise pytest.UsageError(str(error)) from None
         self.started: set[str] = set()
         self.server_lost = False  # a server stopped answering mid-run (see _stop_if_server_went_silent)
+        self.attached = shared_servers.attached(config)  # a parallel worker: the servers its controller started
 
     def start(self, specs: set[str]) -> None:
         """Start the backends the collected tests use, before the first test runs."""
         for spec in self.specs:
             if spec in specs and spec not in self.started:
                 backend = self.backends[spec]
+                if spec in self.attached:
+                    backend.attach(self.attached[spec]["endpoint_url"], self.attached[spec]["lacks"])
+                    self.started.add(spec)
+                    continue
                 try:
                     backend.start()
                 except BackendError as error:
@@ -97,7 +103,8 @@ class _Session:
 
     def stop(self) -> None:
         for spec in self.started:
-            self.backends[spec].stop()
+            backend = self.backends[spec]
+            backend.close_clients() if backend.attached else backend.stop()
         self.started.clear()
 
 
@@ -111,17 +118,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "realism(duplicates=True, fewer=0.5): the realism layer also redelivers "
                                        "messages (at-least-once) to the learner's receives in this test; fewer: "
                                        "the chance that a long poll hands out fewer than asked")
-    config.stash[_STATE] = _Session(config)
+    config.stash[_STATE] = state = _Session(config)
+    if shared_servers.parallel_controller(config):  # -n N: one server for every worker (sqs_kata.shared_servers)
+        config.pluginmanager.register(shared_servers.Controller(state.start, state.backends), "sqs-kata-servers")
     adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`
     # Learner code that loads the reference solution is noted (sqs_kata.copying); grading solutions/ never is.
     copying.arm(reference=config.rootpath / "solutions", target=config.stash[_STATE].target)
     json_path = config.getoption("--kata-json")
-    if json_path:
+    if json_path and shared_servers.is_worker(config):  # a parallel run's controller records for all
+        from sqs_kata.results import WorkerNotes
+
+        config.pluginmanager.register(WorkerNotes(), "sqs-kata-worker-notes")
+    elif json_path:
         from sqs_kata.results import Recorder
 
         recorder = Recorder(json_path)
         config.pluginmanager.register(recorder, "sqs-kata-recorder")
-        learner.breadcrumb = recorder.breadcrumb
+        current.breadcrumb = recorder.breadcrumb
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -207,7 +220,7 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     actions: set[str] = set()
 
     def note_action(model: Any, **_: Any) -> None:
-        if learner.in_call:  # only what the learner's code calls, not the grader's own checks
+        if current.in_call:  # only what the learner's code calls, not the grader's own checks
             actions.add(model.name)
 
     polls = _LongPollMeter()
@@ -218,7 +231,7 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
     events.register("before-parameter-build.sqs.ReceiveMessage", polls.start)
     events.register("after-call.sqs.ReceiveMessage", polls.stop)
     # What the learner's requests would cost on SQS: kept in the test's record (--kata-json) for the CLI and reports.
-    meter = Meter(lambda: learner.in_call).install(events)
+    meter = Meter(lambda: current.in_call).install(events)
     request.node.stash[_METER] = meter
     layer = _realism_layer(request, client)
     request.node.stash[_LAYER] = layer
@@ -287,7 +300,7 @@ def _realism_layer(request: pytest.FixtureRequest, client: Any) -> realism.Layer
     marker = request.node.get_closest_marker("realism")
     seed = zlib.crc32(request.node.nodeid.encode()) ^ (config.getoption("--sqs-realism-seed") or 0)
     kwargs = marker.kwargs if marker else {}
-    return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: learner.in_call,
+    return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: current.in_call,
                          duplicates=bool(kwargs.get("duplicates")),
                          fewer=float(kwargs.get("fewer", realism.SHORT_RECEIVE_CHANCE))).install()
 
@@ -311,11 +324,15 @@ def crash() -> Crash:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failing test's message ends with what the realism layer did in it (seed included)."""
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LearnerTimeout):
         report.longrepr = str(call.excinfo.value)  # the message is the whole story: no traceback
+    unfinished = _not_implemented(call.excinfo)
+    if unfinished is not None:  # the Recorder keeps it: verify reads this, never the message's words
+        report.user_properties.append(("not_implemented", unfinished))
     if report.failed and _WAITED_ON_SERVER.search(report.longreprtext):
         _stop_if_server_went_silent(item, report)
     queues = item.stash.get(_QUEUES, None)
@@ -332,6 +349,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+def _not_implemented(excinfo: pytest.ExceptionInfo[BaseException] | None) -> str | None:
+    """The learner function whose NotImplementedError failed the test (learner.NotImplementedYet), if one did."""
+    if excinfo is None:
+        return None
+    error = excinfo.value
+    if isinstance(error, BaseExceptionGroup):  # Hypothesis found several failing examples: all of them stubs?
+        found = [e for e in _leaves(error) if isinstance(e, learner.NotImplementedYet)]
+        return found[0].function if found and len(found) == len(_leaves(error)) else None
+    return error.function if isinstance(error, learner.NotImplementedYet) else None
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    return [leaf for e in group.exceptions for leaf in (_leaves(e) if isinstance(e, BaseExceptionGroup) else [e])]
+
+
 # A failure that may be a server that stopped answering, not the learner's code: the time limit, or a
 # network timeout in a call (botocore's words, in the learner's message or the grader's own traceback).
 _WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|ConnectTimeoutError|ConnectionClosedError|"
@@ -339,7 +371,8 @@ _WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|C
 
 
 def _backend_of(item: pytest.Item) -> Backend | None:
-    spec = getattr(item, "callspec", None) and item.callspec.params.get("sqs_backend")
+    callspec = getattr(item, "callspec", None)
+    spec = callspec.params.get("sqs_backend") if callspec is not None else None
     return item.config.stash[_STATE].backends.get(spec) if spec else None
 
 
@@ -434,12 +467,10 @@ def kata(request: pytest.FixtureRequest) -> learner.LearnerModule:
 def _learner_context(request: pytest.FixtureRequest) -> Iterator[None]:
     """Lets failure messages name the learner's file and the last call made into it."""
     exercise = manifest.for_test_path(request.path)
-    checks.current_exercise = exercise
-    if exercise is not None:
-        checks.current_file = learner.display_path(request.config.stash[_STATE].target / exercise.filename)
-    learner.last_call = None
+    target = request.config.stash[_STATE].target
+    current.start_test(exercise, learner.display_path(target / exercise.filename) if exercise is not None else None)
     yield
-    checks.current_exercise = checks.current_file = None
+    current.end_test()
     if exercise is not None:
         copied = copying.found.get(request.config.stash[_STATE].target / exercise.filename)
         if copied:  # the Recorder keeps it in this test's record; the CLI and the reports show it
@@ -472,7 +503,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
 
     def on_timeout(signum: int, frame: Any) -> None:
         __tracebackhide__ = True
-        raise LearnerTimeout(messages.timed_out(settings.timeout, learner.last_call))
+        raise LearnerTimeout(messages.timed_out(settings.timeout, current.last_call))
 
     signal.signal(signal.SIGALRM, on_timeout)
     signal.setitimer(signal.ITIMER_REAL, settings.timeout)

@@ -41,6 +41,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 from sqs_kata.messages import say
 from sqs_kata.meter import message_bytes
@@ -111,7 +112,7 @@ def _metadata(status: int) -> dict[str, Any]:
 
 
 def _http(status: int) -> AWSResponse:
-    return AWSResponse("https://sqs.invalid/", status, {}, None)
+    return AWSResponse("https://sqs.invalid/", status, HTTPHeaders(), None)
 
 
 def _ok(parsed: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
@@ -347,7 +348,9 @@ class Layer:
 
     def _remember_deleted(self, action: str, params: dict[str, Any], parsed: dict[str, Any]) -> None:
         if action == "DeleteMessage":
-            self._deleted.add(self._real_of.get(params.get("ReceiptHandle"), params.get("ReceiptHandle")))
+            handle = params.get("ReceiptHandle")
+            if isinstance(handle, str):
+                self._deleted.add(self._real_of.get(handle, handle))
             return
         by_id = {str(e.get("Id")): e.get("ReceiptHandle") for e in params.get("Entries") or [] if isinstance(e, dict)}
         for success in parsed.get("Successful", []):

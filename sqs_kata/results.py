@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict, cast
 
 from sqs_kata import messages, pricing
 from sqs_kata.manifest import Exercise
@@ -30,6 +30,39 @@ if TYPE_CHECKING:  # the CLI reads results without loading pytest; only the pyte
 
 # exercism shows at most 500 characters of a test's own output.
 EXERCISM_OUTPUT_LIMIT = 500
+
+Outcome = Literal["passed", "failed", "error", "skipped"]
+
+
+class Record(TypedDict):
+    """One test of one run, as --kata-json writes it (Recorder) and the CLI reads it back: plain JSON."""
+
+    nodeid: str
+    exercise: str | None  # the exercise's slug; None for a test of no exercise
+    outcome: Outcome  # "error": the grader's own set-up or teardown failed, or the run ended in this test
+    message: str  # the learner message of a failure, the reason of a skip
+    duration: float
+    output: str  # what the learner's code printed
+    test_code: NotRequired[str]  # the test's source (exercism shows it)
+    actions: NotRequired[list[str]]  # the SQS actions the learner's code called
+    requests: NotRequired[dict[str, Any]]  # the learner's SQS requests and their price (meter.Usage.as_record)
+    waited: NotRequired[float]  # seconds SQS semantics made the test wait (clock advances, long polls)
+    copied_reference: NotRequired[str]  # the reference file the learner's code loaded (sqs_kata.copying)
+    # The learner function whose NotImplementedError failed the test (every stub's does): `verify` reads this.
+    not_implemented: NotRequired[str]
+    ended: NotRequired[bool]  # learner code ended the grading process in this test (runner._after_halt)
+    not_run: NotRequired[bool]  # the process ended before this test ran
+
+
+def error_record(nodeid: str, exercise: str | None, message: str, *, ended: bool = False,
+                 not_run: bool = False) -> Record:
+    """The record of a test the grading process could not finish (see runner._after_halt)."""
+    record = Record(nodeid=nodeid, exercise=exercise, outcome="error", message=message, duration=0.0, output="")
+    if ended:
+        record["ended"] = True
+    if not_run:
+        record["not_run"] = True
+    return record
 
 
 class Recorder:
@@ -47,7 +80,7 @@ class Recorder:
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, Record] = {}
         self.test_code: dict[str, str] = {}
         self.stopped: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,15 +111,23 @@ class Recorder:
             os.write(self._partial, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props = dict(report.user_properties)
-        record = self.records.setdefault(report.nodeid, {
-            "nodeid": report.nodeid, "exercise": props.get("exercise"), "outcome": "passed",
-            "message": "", "duration": 0.0, "output": "",
-        })
+        props: dict[str, Any] = dict(report.user_properties)  # what the plugin noted (plain JSON values)
+        record = self.records.setdefault(report.nodeid, Record(
+            nodeid=report.nodeid, exercise=props.get("exercise"), outcome="passed", message="", duration=0.0,
+            output=""))
         record["duration"] += report.duration
-        for key in ("actions", "waited", "copied_reference", "requests"):
-            if key in props:
-                record[key] = props[key]
+        if "test_code" in props:  # a parallel worker's (WorkerNotes): the controller never collects
+            self.test_code.setdefault(report.nodeid, props["test_code"])
+        if "actions" in props:
+            record["actions"] = props["actions"]
+        if "waited" in props:
+            record["waited"] = props["waited"]
+        if "copied_reference" in props:
+            record["copied_reference"] = props["copied_reference"]
+        if "requests" in props:
+            record["requests"] = props["requests"]
+        if "not_implemented" in props:
+            record["not_implemented"] = props["not_implemented"]
         if report.when == "call":
             record["output"] = report.capstdout  # what the learner printed (stderr carries servers' logs)
         if report.when == "call" or report.outcome != "passed":
@@ -98,7 +139,7 @@ class Recorder:
                     return  # a teardown problem after a failed test: the learner's failure is the story
                 # A failure outside the test body (setup/teardown) is the grader's error, not the learner's.
                 record["outcome"] = "failed" if report.when == "call" else "error"
-                record["message"] = report.longreprtext
+                record["message"] = _message_of(report)
             elif report.when == "call":
                 record["outcome"] = "passed"
 
@@ -119,6 +160,36 @@ class Recorder:
         if self._partial is not None:
             os.close(self._partial)
             self._partial = None
+
+
+    def pytest_unconfigure(self) -> None:
+        """pytest ended in order without a session end (it stopped while starting: a parallel run's server that
+        would not start): still a normal end, with pytest's own message, not a process that died."""
+        if not session_file(self.path).exists():
+            session_file(self.path).write_text(json.dumps({"exitstatus": None, "stopped": self.stopped}),
+                                               encoding="utf-8")
+        self.breadcrumb.close()
+
+
+def _message_of(report: pytest.TestReport) -> str:
+    """The failure's text. A parallel worker's report carries its worker (`node`), which pytest would print
+    first ("[gw0] linux -- Python 3.11"): nothing a learner needs."""
+    node = report.__dict__.pop("node", None)
+    try:
+        return report.longreprtext
+    finally:
+        if node is not None:
+            report.node = node  # type: ignore[attr-defined]
+
+
+class WorkerNotes:
+    """In a parallel run's worker: each test carries its source to the controller's Recorder."""
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            code = _source_of(getattr(item, "function", None))
+            if code:
+                item.user_properties.append(("test_code", code))
 
 
 def _open_for_writing(path: Path, flags: int = 0) -> int:
@@ -212,9 +283,9 @@ def partial_file(path: Path) -> Path:
     return path.with_name(path.name + ".partial")
 
 
-def read_records(path: Path) -> tuple[list[dict[str, Any]], str | None]:
+def read_records(path: Path) -> tuple[list[Record], str | None]:
     """The records of one run, and why pytest stopped early (None when it did not)."""
-    records = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+    records = cast(list[Record], json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else []
     stopped = None
     if session_file(path).is_file():
         stopped = json.loads(session_file(path).read_text(encoding="utf-8")).get("stopped")
@@ -225,7 +296,7 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], str | None]:
 class Halt:
     """What a pytest process that ended without its end mark left behind (see Recorder)."""
 
-    records: list[dict[str, Any]]  # the tests it finished
+    records: list[Record]  # the tests it finished
     collected: dict[str, str | None]  # every test it was to run -> its exercise's slug
     test: str | None  # the test running when it ended
     importing: str | None = None  # the learner's file being imported then,
@@ -245,7 +316,7 @@ def read_halt(path: Path) -> Halt | None:
         if isinstance(entry.get("collected"), dict):
             halt.collected = entry["collected"]
         elif isinstance(entry.get("record"), dict):
-            halt.records.append(entry["record"])
+            halt.records.append(cast(Record, entry["record"]))
     return halt
 
 
@@ -266,10 +337,10 @@ class ExerciseResult:
 
     exercise: Exercise
     written: bool  # tests/test_<slug>.py exists
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
 
     @property
-    def graded(self) -> list[dict[str, Any]]:
+    def graded(self) -> list[Record]:
         return [r for r in self.records if r["outcome"] != "skipped"]
 
     @property
@@ -295,7 +366,7 @@ class ExerciseResult:
         return float(self.exercise.points) if self.total else 0.0
 
     @property
-    def first_failure(self) -> dict[str, Any] | None:
+    def first_failure(self) -> Record | None:
         return next((r for r in self.graded if r["outcome"] != "passed"), None)
 
     @property
@@ -334,16 +405,16 @@ class ExerciseResult:
         return bool(self.records) and all(r.get("not_run") for r in self.records)
 
 
-def summarize(records: Iterable[dict[str, Any]], exercises: Sequence[Exercise], root: Path) -> list[ExerciseResult]:
-    by_slug: dict[str, list[dict[str, Any]]] = {}
+def summarize(records: Iterable[Record], exercises: Sequence[Exercise], root: Path) -> list[ExerciseResult]:
+    by_slug: dict[str, list[Record]] = {}
     for record in records:
         by_slug.setdefault(record.get("exercise") or "", []).append(record)
     return [ExerciseResult(e, (root / e.test_file).is_file(), by_slug.get(e.slug, [])) for e in exercises]
 
 
-def moved_enough(record: dict[str, Any]) -> bool:
+def moved_enough(record: Record) -> bool:
     usage = record.get("requests")
-    return bool(usage) and from_record(usage).moved >= MEANINGFUL_MESSAGES
+    return bool(usage) and usage is not None and from_record(usage).moved >= MEANINGFUL_MESSAGES
 
 
 def cost_line(usage: Usage) -> str:
@@ -361,7 +432,7 @@ def total_score(results: Sequence[ExerciseResult]) -> tuple[float, float]:
     return sum(r.score for r in results), sum(r.max_score for r in results)
 
 
-def report_name(record: dict[str, Any], exercise: Exercise) -> str:
+def report_name(record: Record, exercise: Exercise) -> str:
     """'01 · test_send_text_puts_the_body_on_the_queue[moto]': unique, and says which exercise."""
     return f"{exercise.number:02d} · {record['nodeid'].split('::', 1)[-1]}"
 
@@ -446,7 +517,7 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
     return report
 
 
-def _with_cost(record: dict[str, Any], text: str) -> str:
+def _with_cost(record: Record, text: str) -> str:
     """`text` after the test's cost line, for a test that moved enough messages for it to mean something."""
     if not moved_enough(record):
         return text

@@ -20,15 +20,18 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from sqs_kata import PROJECT_ROOT, manifest, messages, results
+from sqs_kata import PROJECT_ROOT, backend_names, manifest, messages, results, warm
 from sqs_kata.targets import TARGETS, target_path
 
 # What a learner should see from pytest: the failure messages (already clean) and what their own code
 # printed, not pytest's chrome nor the servers' logs (stderr and logging are left out of failures).
 QUIET = ["-q", "--tb=short", "-rN", "--no-header", "--disable-warnings", "--show-capture=stdout",
          "-p", "no:randomly", "-p", "no:sugar"]
+
+# xdist workers sharing one server on a live backend (see RunOptions.workers): the tests wait far more than
+# they compute, so more workers than cores; four took the ElasticMQ grade from ~80 s to ~30 s on two cores.
+LIVE_WORKERS = 4
 
 # pytest's exit codes that mean "the tests ran": all passed, some failed, none collected.
 GRADED = (0, 1, 5)
@@ -56,8 +59,24 @@ class RunOptions:
     def target_folder(self) -> Path:
         return target_path(self.resolved_target())
 
+    def workers(self) -> str | None:
+        """pytest-xdist's -n for this run, or None to run the tests one after another.
+
+        On a server (ElasticMQ, moto-server, compose, ...) the tests mostly wait on SQS -- visibility timeouts,
+        long polls -- so LIVE_WORKERS of them share ONE server, started once (sqs_kata.shared_servers), and
+        the grade takes about as long as its longest tests. In-process moto is CPU-bound: one process is
+        fastest. SQS_KATA_WORKERS overrides (0 or 1: one after another; a number, or xdist's "auto").
+        """
+        setting = os.environ.get("SQS_KATA_WORKERS", "").strip()
+        if setting:
+            return None if setting in ("0", "1") else setting
+        return str(LIVE_WORKERS) if backend_names.live(self.backends) else None
+
     def pytest_args(self) -> list[str]:
         args = [f"--sqs-backend={b}" for b in self.backends or []]
+        workers = self.workers()
+        if workers:
+            args += ["-n", workers]
         target = self.resolved_target()
         if target:
             args.append(f"--kata-target={target}")
@@ -71,7 +90,7 @@ class RunOptions:
 @dataclass
 class Run:
     returncode: int
-    records: list[dict[str, Any]]
+    records: list[results.Record]
     output: str  # what pytest printed on stdout
     errors: str  # what it printed on stderr
     problem: str | None = None  # why nothing could be graded; None when the tests ran
@@ -91,8 +110,12 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
             env["SQS_KATA_LANG"] = options.lang
         if columns:
             env["COLUMNS"] = str(columns)
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process: subprocess.Popen[bytes] | warm.ForkedPytest
+        if warm.preloaded():  # a fork of this process: pytest and the libraries are imported already
+            process = warm.fork_pytest(command[3:], env, PROJECT_ROOT)
+        else:
+            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             output, errors = _collect(process, echo)
         except KeyboardInterrupt:
@@ -100,7 +123,7 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
             raise
         records, stopped = results.read_records(report)
         halt = results.read_halt(report)
-    returncode = process.returncode
+    returncode = process.wait()  # already ended (see _collect): its exit code, an int for mypy too
     if halt is not None:
         records, ended, problem = _after_halt(halt, returncode, stopped, output, errors)
         return Run(returncode, records, output, errors, problem, command, ended)
@@ -109,7 +132,7 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
 
 
 def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output: str,
-                errors: str) -> tuple[list[dict[str, Any]], str | None, str | None]:
+                errors: str) -> tuple[list[results.Record], str | None, str | None]:
     """Records, `ended` message and `problem` of a child that ended without its end mark.
 
     Whatever its exit code (os._exit(0) included), the test it was in gets an error record carrying the
@@ -121,11 +144,11 @@ def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output
             returncode, stopped, output, errors)
     message = _ended_message(halt, returncode)
     records = [r for r in halt.records if r.get("nodeid") != halt.test]
-    records.append(_error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test),
-                                 message, ended=True))
+    records.append(results.error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test),
+                                        message, ended=True))
     finished = {r.get("nodeid") for r in records}
     unreached = messages.did_not_run(_test_name(halt.test))
-    records += [_error_record(nodeid, slug, unreached, not_run=True)
+    records += [results.error_record(nodeid, slug, unreached, not_run=True)
                 for nodeid, slug in halt.collected.items() if nodeid not in finished]
     return records, message, None
 
@@ -139,11 +162,6 @@ def _ended_message(halt: results.Halt, returncode: int) -> str:
     return messages.ended_during_test(test, halt.test or "", returncode)
 
 
-def _error_record(nodeid: str, exercise: str | None, message: str, **flag: bool) -> dict[str, Any]:
-    return {"nodeid": nodeid, "exercise": exercise, "outcome": "error", "message": message, "duration": 0.0,
-            "output": "", **flag}
-
-
 def _test_name(nodeid: str) -> str:
     return nodeid.split("::", 1)[-1]
 
@@ -153,7 +171,7 @@ def _exercise_of(nodeid: str) -> str | None:
     return exercise.slug if exercise else None
 
 
-def _collect(process: subprocess.Popen[bytes], echo: Callable[[str], None] | None) -> tuple[str, str]:
+def _collect(process: subprocess.Popen[bytes] | warm.ForkedPytest, echo: Callable[[str], None] | None) -> tuple[str, str]:
     stdout, stderr = process.stdout, process.stderr
     assert stdout is not None and stderr is not None
     err_chunks: list[bytes] = []
@@ -181,9 +199,10 @@ def _collect(process: subprocess.Popen[bytes], echo: Callable[[str], None] | Non
 class _Filter:
     """Passes pytest's output on as it arrives (progress dots included), but holds each line's start
     back until it knows what the line is: from a line starting with '!' (pytest's banner for a stopped
-    run) it passes nothing more, and a 'no tests ran' line is dropped -- the CLI says why instead."""
+    run) it passes nothing more, and a 'no tests ran' line is dropped -- the CLI says why instead --
+    as are xdist's 'bringing up nodes...' lines and a blank line right after them."""
 
-    DROPPED = "no tests ran"
+    DROPPED = ("no tests ran", "bringing up nodes")
 
     def __init__(self) -> None:
         self.head = ""  # the held-back start of the current line, colour codes included
@@ -191,6 +210,13 @@ class _Filter:
         self.holding = True
         self.in_escape = False
         self.suppressed = False
+        self.after_dropped = False  # the line before was dropped
+
+    def _dropped(self, visible: str) -> bool:
+        return visible.startswith(self.DROPPED) or (not visible.strip() and self.after_dropped)
+
+    def _may_be_dropped(self, visible: str) -> bool:
+        return any(d.startswith(visible) or visible.startswith(d) for d in self.DROPPED)
 
     def feed(self, text: str) -> str:
         kept: list[str] = []
@@ -205,21 +231,24 @@ class _Filter:
             if char == "\x1b" or self.in_escape:
                 self.in_escape = char == "\x1b" or not char.isalpha()
             elif char == "\n":
-                if not self.visible.startswith(self.DROPPED):
+                dropped = self._dropped(self.visible)
+                if not dropped:
                     kept.append(self.head)
+                self.after_dropped = dropped
                 self.head = self.visible = ""
             else:
                 self.visible += char
                 if self.visible == "!":
                     self.suppressed = True
-                elif not (self.DROPPED.startswith(self.visible) or self.visible.startswith(self.DROPPED)):
+                elif not self._may_be_dropped(self.visible):
                     kept.append(self.head)
+                    self.after_dropped = False
                     self.head = self.visible = ""
                     self.holding = False
         return "".join(kept)
 
     def finish(self) -> str:
-        held = "" if self.suppressed or self.visible.startswith(self.DROPPED) else self.head
+        held = "" if self.suppressed or self._dropped(self.visible) else self.head
         self.head = self.visible = ""
         return held
 

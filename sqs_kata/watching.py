@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from sqs_kata import board, manifest
+from sqs_kata import backend_names, board, manifest, warm
 from sqs_kata.manifest import Exercise
 from sqs_kata.messages import say
 from sqs_kata.results import ExerciseResult
@@ -37,6 +37,9 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
         return CANNOT_RUN
     runs = 0
     saves = None
+    # Every run, the first included, is a fork of this process with pytest, boto3 and moto imported once
+    # (sqs_kata.warm): a save is graded without starting Python again.
+    warm.preload(moto=not backend_names.live(kata.options.backends))
     try:
         outcome, results = kata.run()
         runs += 1

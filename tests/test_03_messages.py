@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqs_kata.checks import expect, expect_equal
-from sqs_kata.observe import (ReceivedBatches, SentRequests, bodies, counts, fewer_per_receive, numbered_bodies,
+from sqs_kata.observe import (ReceivedBatches, SentRequests, after_crash, bodies, counts, fewer_per_receive, numbered_bodies,
                               receive_all, send_batched)
 from sqs_kata.properties import for_all, st
 
@@ -253,10 +253,7 @@ def test_consume_all_deletes_what_it_handled_before_it_died_and_keeps_the_rest(s
            zh="佇列裡還有訊息時要繼續接收、處理，直到接收回來是空的", en="should keep receiving and handling while "
            "messages are left, until a receive comes back empty", expected="4 messages handled",
            seen=handler.handled)
-    died_in = next((i for i, batch in enumerate(batches) if handler.crashed_on in batch), len(batches))
-    earlier = {body for batch in batches[:died_in] for body in batch} & set(handler.handled)
-    clock.advance(1.5)  # past the visibility timeout: whatever was not deleted is back
-    left = set(bodies(receive_all(sqs, url, wait=1, visibility=30)))  # 30 s: each comes back to the grader once
+    earlier, left = after_crash(sqs, url, batches, handler, clock)
     expect(handler.crashed_on in left,
            zh="處理到一半當掉的那則訊息要留在佇列裡（處理完才刪除，不是先刪再處理）",
            en="the message the worker died on should still be on the queue (delete after handling, never before)",

@@ -26,13 +26,13 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     client = getattr(item, "funcargs", {}).get("sqs")
     if client is None or _LOG is None:
         return (yield)
-    from sqs_kata import learner
+    from sqs_kata.context import current
 
     actions: Counter[str] = Counter()
     entries: Counter[str] = Counter()
 
     def count(request: Any, **_: Any) -> None:
-        if not learner.in_call:
+        if not current.in_call:
             return
         target = dict(request.headers).get("X-Amz-Target", b"")
         action = (target.decode() if isinstance(target, bytes) else str(target)).rsplit(".", 1)[-1]
