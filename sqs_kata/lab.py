@@ -66,8 +66,12 @@ def load_exercise(target: Path) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # noqa: BLE001 -- whatever the learner's file does on import, one message
-        raise LabError(say(f"{path} 載入失敗：{type(error).__name__}: {error}",
-                           f"{path} cannot be loaded: {type(error).__name__}: {error}")) from None
+        raise LabError(
+            say(
+                f"{path} 載入失敗：{type(error).__name__}: {error}",
+                f"{path} cannot be loaded: {type(error).__name__}: {error}",
+            )
+        ) from None
     return module
 
 
@@ -75,13 +79,21 @@ def _learner(call: Callable[[], Any], name: str) -> Any:
     try:
         return call()
     except NotImplementedError:
-        raise LabError(say(f"練習 21 的 {name} 還沒寫：先完成它（`sqs-kata check 21`），或用 --kata-target solutions "
-                           "看參考解答的結果。",
-                           f"{name} of exercise 21 is not written yet: finish it first (`sqs-kata check 21`), or "
-                           "run the lab with --kata-target solutions.")) from None
+        raise LabError(
+            say(
+                f"練習 21 的 {name} 還沒寫：先完成它（`sqs-kata check 21`），或用 --kata-target solutions "
+                "看參考解答的結果。",
+                f"{name} of exercise 21 is not written yet: finish it first (`sqs-kata check 21`), or "
+                "run the lab with --kata-target solutions.",
+            )
+        ) from None
     except Exception as error:  # noqa: BLE001 -- the learner's code failed: one message, no traceback
-        raise LabError(say(f"練習 21 的 {name} 出錯：{type(error).__name__}: {error}",
-                           f"{name} of exercise 21 failed: {type(error).__name__}: {error}")) from None
+        raise LabError(
+            say(
+                f"練習 21 的 {name} 出錯：{type(error).__name__}: {error}",
+                f"{name} of exercise 21 failed: {type(error).__name__}: {error}",
+            )
+        ) from None
 
 
 def measure(sqs: Any, exercise: ModuleType, workers: int, settings: Settings, prefix: str) -> Series:
@@ -96,16 +108,19 @@ def measure(sqs: Any, exercise: ModuleType, workers: int, settings: Settings, pr
             due = int((time.monotonic() - started) * settings.rate) - sent  # what the fixed rate owes by now
             for start in range(0, max(0, due), 10):
                 count = min(10, due - start)
-                sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": f"job-{sent + i}"}
-                                                              for i in range(count)])
+                sqs.send_message_batch(
+                    QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": f"job-{sent + i}"} for i in range(count)]
+                )
                 sent += count
             done.wait(0.05)
 
     stop: Callable[[], None] | None = None
     producer = threading.Thread(target=produce, name="sqs-kata-lab-producer", daemon=True)
     try:
-        stop = _learner(lambda: exercise.start_workers(sqs, url, workers, lambda body: time.sleep(settings.work), 1),
-                        "start_workers")
+        stop = _learner(
+            lambda: exercise.start_workers(sqs, url, workers, lambda body: time.sleep(settings.work), 1),
+            "start_workers",
+        )
         started = time.monotonic()
         producer.start()
         while (elapsed := time.monotonic() - started) <= settings.seconds:
@@ -124,8 +139,9 @@ def measure(sqs: Any, exercise: ModuleType, workers: int, settings: Settings, pr
     return series
 
 
-def run(sqs: Any, exercise: ModuleType, settings: Settings = Settings(),
-        counts: Sequence[int] = WORKER_COUNTS) -> list[Series]:
+def run(
+    sqs: Any, exercise: ModuleType, settings: Settings = Settings(), counts: Sequence[int] = WORKER_COUNTS
+) -> list[Series]:
     prefix = f"kata-lab-{int(time.time() * 1000) % 10**8}-"
     return [measure(sqs, exercise, n, settings, prefix) for n in counts]
 
@@ -140,12 +156,19 @@ def plot(series: list[Series], output: Path, settings: Settings = Settings()) ->
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=100)
     for one in series:
         [line] = axes.plot(one.seconds, one.waiting, marker="o", markersize=3, label=f"{one.label}: waiting")
-        axes.plot(one.seconds, one.in_flight, linestyle="--", color=line.get_color(), alpha=0.6,
-                  label=f"{one.label}: in flight")
+        axes.plot(
+            one.seconds,
+            one.in_flight,
+            linestyle="--",
+            color=line.get_color(),
+            alpha=0.6,
+            label=f"{one.label}: in flight",
+        )
     axes.set_xlabel("seconds since the producer started")
     axes.set_ylabel("messages")
-    axes.set_title(f"Queue depth: a producer at {settings.rate:g} msg/s, "
-                   f"each message takes a worker {settings.work:g} s")
+    axes.set_title(
+        f"Queue depth: a producer at {settings.rate:g} msg/s, each message takes a worker {settings.work:g} s"
+    )
     axes.grid(alpha=0.3)
     axes.legend(fontsize="small", ncol=len(series))
     figure.tight_layout()
@@ -164,17 +187,34 @@ def series_in(png: Path) -> list[dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sqs-kata lab", description=say(
-        "佇列深度隨時間的變化：固定速率的生產者，對 1、2、4 個 worker，畫成 PNG。",
-        "Queue depth over time: a producer at a fixed rate against 1, 2 and 4 workers, drawn as a PNG."))
-    parser.add_argument("--kata-target", default="exercises", metavar="DIR",
-                        help=say("用哪個資料夾的 21_scaling.py（預設 exercises）", "whose 21_scaling.py (default: exercises)"))
-    parser.add_argument("--sqs-backend", default="moto-server", metavar="NAME",
-                        help=say("SQS 在哪裡跑：moto-server（預設）、elasticmq 或網址",
-                                 "where SQS runs: moto-server (default), elasticmq, or a URL"))
-    parser.add_argument("--output", default="queue-depth.png", metavar="PNG", help=say("輸出的 PNG", "the PNG to write"))
-    parser.add_argument("--seconds", type=float, default=Settings.seconds,
-                        help=say("每種 worker 數跑幾秒", "seconds per worker count"))
+    parser = argparse.ArgumentParser(
+        prog="sqs-kata lab",
+        description=say(
+            "佇列深度隨時間的變化：固定速率的生產者，對 1、2、4 個 worker，畫成 PNG。",
+            "Queue depth over time: a producer at a fixed rate against 1, 2 and 4 workers, drawn as a PNG.",
+        ),
+    )
+    parser.add_argument(
+        "--kata-target",
+        default="exercises",
+        metavar="DIR",
+        help=say("用哪個資料夾的 21_scaling.py（預設 exercises）", "whose 21_scaling.py (default: exercises)"),
+    )
+    parser.add_argument(
+        "--sqs-backend",
+        default="moto-server",
+        metavar="NAME",
+        help=say(
+            "SQS 在哪裡跑：moto-server（預設）、elasticmq 或網址",
+            "where SQS runs: moto-server (default), elasticmq, or a URL",
+        ),
+    )
+    parser.add_argument(
+        "--output", default="queue-depth.png", metavar="PNG", help=say("輸出的 PNG", "the PNG to write")
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=Settings.seconds, help=say("每種 worker 數跑幾秒", "seconds per worker count")
+    )
     args = parser.parse_args(argv)
     target = Path(args.kata_target)
     target = target if target.is_absolute() or target.is_dir() else PROJECT_ROOT / target
@@ -185,8 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 4
     output = plot(series, Path(args.output), Settings(seconds=args.seconds))
     for one in series:
-        print(f"{one.label}: {say('最深', 'deepest')} {max(one.waiting, default=0)}, "
-              f"{say('最後', 'last')} {one.waiting[-1] if one.waiting else 0}")
+        print(
+            f"{one.label}: {say('最深', 'deepest')} {max(one.waiting, default=0)}, "
+            f"{say('最後', 'last')} {one.waiting[-1] if one.waiting else 0}"
+        )
     print(say(f"已寫入 {output}", f"wrote {output}"))
     return 0
 
@@ -197,8 +239,12 @@ def run_on(spec: str, target: Path, settings: Settings = Settings()) -> list[Ser
     from sqs_kata.backends import BackendError
 
     if spec in ("moto", "aws"):
-        raise LabError(say("lab 需要一個伺服器：用 --sqs-backend moto-server 或 elasticmq。",
-                           "the lab needs a server: use --sqs-backend moto-server or elasticmq."))
+        raise LabError(
+            say(
+                "lab 需要一個伺服器：用 --sqs-backend moto-server 或 elasticmq。",
+                "the lab needs a server: use --sqs-backend moto-server or elasticmq.",
+            )
+        )
     exercise = load_exercise(target)
     try:
         backend = backend_choice.create(spec)

@@ -41,6 +41,7 @@ def _end_in_thread(threads: set[threading.Thread]) -> Callable[..., None]:
     def end(**_: Any) -> None:
         if threading.current_thread() in threads:
             raise SystemExit("stopped by the grader: this thread outlived its test")
+
     return end
 
 
@@ -87,19 +88,23 @@ def stopped_in_time(run: Callable[[], Any], guard: ReceiveGuard, zh: str = "", e
     except Runaway:
         if zh and en:
             fail(zh=zh, en=en, seen=f"{len(guard.receives)} receives")
-        fail(zh=f"worker 沒有停下來：stop 設定之後（或超過 {guard.limit} 次接收）還在繼續接收。每一輪開始前先檢查 "
-                "stop.is_set()，設定了就 return",
-             en=f"the worker did not stop: it kept receiving after stop was set (or past {guard.limit} receives). "
-                "Check stop.is_set() before every round and return once it is set",
-             expected="return soon after stop is set", seen=f"{len(guard.receives)} receives")
+        fail(
+            zh=f"worker 沒有停下來：stop 設定之後（或超過 {guard.limit} 次接收）還在繼續接收。每一輪開始前先檢查 "
+            "stop.is_set()，設定了就 return",
+            en=f"the worker did not stop: it kept receiving after stop was set (or past {guard.limit} receives). "
+            "Check stop.is_set() before every round and return once it is set",
+            expected="return soon after stop is set",
+            seen=f"{len(guard.receives)} receives",
+        )
 
 
 class ReceiveGuard:
     """After every ReceiveMessage through `sqs`: set `stop` once `until()` holds; past `limit` receives, raise
     Runaway into the caller (a worker loop that ignores `stop`, or never gets where `until` wants it)."""
 
-    def __init__(self, sqs: Any, stop: threading.Event, until: Callable[[], bool] | None = None,
-                 limit: int = 30) -> None:
+    def __init__(
+        self, sqs: Any, stop: threading.Event, until: Callable[[], bool] | None = None, limit: int = 30
+    ) -> None:
         self._sqs, self._stop, self._until, self.limit = sqs, stop, until, limit
         self.receives: list[dict[str, Any]] = []  # each receive's parameters, as the code passed them
         self.after_stop = 0  # receives started after `stop` was set
@@ -161,8 +166,14 @@ class CallLog:
     def _record(self, model: Any, context: dict[str, Any], http_response: Any, **_: Any) -> None:
         if model.name in self.actions and self._KEY in context:
             with self._changed:
-                self.calls.append(Call(time.monotonic(), context[self._KEY], http_response.status_code < 300,
-                                       threading.current_thread()))
+                self.calls.append(
+                    Call(
+                        time.monotonic(),
+                        context[self._KEY],
+                        http_response.status_code < 300,
+                        threading.current_thread(),
+                    )
+                )
                 self._changed.notify_all()
 
     def wait_for(self, count: int, seconds: float) -> bool:
