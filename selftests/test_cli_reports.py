@@ -151,6 +151,30 @@ def test_the_board_shows_an_unwritten_exercise_as_0_of_0(kata_root, lang, words)
         assert word in screen.getvalue()
 
 
+@pytest.mark.parametrize("lang, headings", [("en", ["Part 1: SQS", "Part 2: the asynchronous-architecture lab"]),
+                                            ("zh-TW", ["第一部分", "第二部分：非同步架構實驗"])])
+def test_the_board_shows_part_2_as_a_section_of_its_own(kata_root, lang, headings):
+    lab = Exercise(16, "16_lab", 10, {"zh-TW": "實驗", "en": "Lab"}, (), part=2)
+    graded = results.summarize([record("01_one", "test_a", "passed")], (ONE, TWO, lab), kata_root)
+    screen = io.StringIO()
+    messages.set_language(lang)
+    try:
+        board.board(Console(file=screen, width=120), graded)
+    finally:
+        messages.set_language(None)
+    lines = screen.getvalue().splitlines()
+    where = [next(i for i, line in enumerate(lines) if heading in line) for heading in headings]
+    rows = [next(i for i, line in enumerate(lines) if line.startswith(f"│ {n} ")) for n in ("01", "02", "16")]
+    assert where[0] < rows[0] < rows[1] < where[1] < rows[2], screen.getvalue()
+
+
+def test_a_board_of_one_part_has_no_part_heading(kata_root):
+    graded = results.summarize([record("01_one", "test_a", "passed")], (ONE, TWO), kata_root)
+    screen = io.StringIO()
+    board.board(Console(file=screen, width=120), graded)
+    assert "Part 1" not in screen.getvalue() and "第一部分" not in screen.getvalue()
+
+
 def test_the_recorder_notes_why_pytest_stopped(tmp_path):
     path = tmp_path / "records.json"
     path.write_text(json.dumps([record("01_one", "test_a", "passed")]), encoding="utf-8")

@@ -177,6 +177,44 @@ def purge(sqs, queue_url):
     sqs.purge_queue(QueueUrl=queue_url)
     return True
 ''', "test_a_second_purge_within_60_seconds_returns_false_where_sqs_refuses_it", "raised PurgeQueueInProgress"),
+    Mutant("16-delete-before-handling", 2, 16, "run_worker", '''\
+def run_worker(sqs, queue_url, handler, stop, wait_seconds=1):
+    while not stop.is_set():
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_BATCH,
+                                       WaitTimeSeconds=wait_seconds).get("Messages", [])
+        for message in messages:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            try:
+                handler(message["Body"])
+            except Exception:
+                pass
+''', "test_run_worker_deletes_a_message_only_after_handling_it", "never before"),
+    Mutant("17-no-heartbeat", 2, 17, "handle_with_heartbeat", '''\
+def handle_with_heartbeat(sqs, queue_url, message, handler, visibility_timeout, interval):
+    try:
+        handler(message["Body"])
+    except Exception:
+        return False
+    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return True
+''', "test_handle_with_heartbeat_keeps_the_message_from_a_second_worker", "a second worker got the message"),
+    Mutant("19-poison-deleted", 2, 19, "consume", '''\
+def consume(sqs, queue_url, handler, stop, wait_seconds=1, retry_after=0):
+    while not stop.is_set():
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_BATCH,
+                                       WaitTimeSeconds=wait_seconds).get("Messages", [])
+        for message in messages:
+            try:
+                handler(message["Body"])
+            except Exception:
+                pass
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+''', "test_consume_lets_the_poison_message_go_to_the_dlq", "should end in the DLQ"),
+    Mutant("21-depth-by-receiving", 2, 21, "queue_depth", '''\
+def queue_depth(sqs, queue_url):
+    got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    return len(got), 0
+''', "test_queue_depth_reads_waiting_and_in_flight_as_sqs_counts_them", "reading the depth must not change it"),
     # ---- folder 3 -------------------------------------------------------------------------------------
     Mutant("03-size-in-characters", 3, 3, "fits_in_one_message", '''\
 def fits_in_one_message(body):

@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -107,13 +108,17 @@ def simulated_time() -> Iterator[Clock]:
     from moto.sqs.models import SQSBackend
 
     original = SQSBackend.receive_message
+    # moto's receive is not atomic: two workers' threads receiving at once could both get the same message, which
+    # SQS never hands to two receivers within its visibility timeout. One receive at a time, as SQS behaves.
+    receiving = threading.Lock()
 
     with time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
         def receive_message(backend: Any, queue_name: str, count: int, wait_seconds: int, *args: Any) -> Any:
-            messages = original(backend, queue_name, count, 0, *args)
-            if not messages and wait_seconds:
-                traveller.shift(dt.timedelta(seconds=wait_seconds))
+            with receiving:
                 messages = original(backend, queue_name, count, 0, *args)
+                if not messages and wait_seconds:
+                    traveller.shift(dt.timedelta(seconds=wait_seconds))
+                    messages = original(backend, queue_name, count, 0, *args)
             return messages
 
         def retained(backend: Any, queue_name: str, message: Any) -> bool:

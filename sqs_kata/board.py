@@ -22,6 +22,17 @@ def title(exercise: Exercise) -> str:
     return exercise.title_in(messages.language())
 
 
+# Part 1 teaches SQS call by call; Part 2 is the asynchronous-architecture lab built on it (kata.toml: part).
+PART_HEADINGS = {1: ("第一部分：SQS 基本功，一個 API 一個 API 學", "Part 1: SQS, one call at a time"),
+                 2: ("第二部分：非同步架構實驗（worker、心跳、毒訊息、擴展）",
+                     "Part 2: the asynchronous-architecture lab (workers, heartbeats, poison messages, scaling)")}
+
+
+def part_heading(part: int) -> str:
+    zh, en = PART_HEADINGS.get(part, (f"第 {part} 部分", f"Part {part}"))
+    return say(zh, en)
+
+
 def not_written() -> str:
     return say("尚未撰寫", "not written yet")
 
@@ -82,7 +93,13 @@ def board(console: Console, results: Sequence[ExerciseResult]) -> None:
     table.add_column(say("測試", "Tests"), justify="right")
     table.add_column(say("狀態", "Status"))
     costs = _cost_column(table, results)
-    for result in results:
+    parted = len({r.exercise.part for r in results}) > 1
+    for index, result in enumerate(results):
+        part = result.exercise.part
+        if parted and (index == 0 or results[index - 1].exercise.part != part):
+            if index:
+                table.add_section()
+            table.add_row("", Text(part_heading(part), style="bold cyan"), "", "", "", *([""] if costs else []))
         tests = f"{result.passed}/{result.total}"
         table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), str(result.exercise.points),
                       tests, status_of(result), *([_cost_cell(result)] if costs else []))

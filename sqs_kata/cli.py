@@ -9,6 +9,7 @@
     sqs-kata verify          for teachers: every solution passes, every stub fails
     sqs-kata new 16 fan_out  for teachers: scaffold exercise 16 (solution, stub, test, mistakes, kata.toml entry)
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
+    sqs-kata lab             Part 2: draw the queue depth of 1, 2 and 4 workers as a PNG
     sqs-kata conformance     probe documented SQS behaviours on each backend -> docs/conformance.md (--check: up to date?)
 
 Every command that grades runs `python -m pytest --kata-json=...` in a subprocess and reads its
@@ -431,6 +432,9 @@ def build_parser() -> argparse.ArgumentParser:
     conformance.add_argument("--i-understand-aws-costs", action="store_true",
                              help=say("和 --sqs-backend aws 一起：真的連到 Amazon SQS（會產生費用）",
                                       "with --sqs-backend aws: really probe Amazon SQS (costs money)"))
+    commands.add_parser("lab", add_help=False,  # its own --help answers, through sqs_kata.lab
+                        help=say("第二部分的實驗：1、2、4 個 worker 時佇列深度隨時間的變化，畫成 PNG",
+                                 "the Part 2 lab: queue depth over time with 1, 2 and 4 workers, drawn as a PNG"))
     commands.add_parser("elasticmq", add_help=False,  # its own --help answers, through sqs_kata.elasticmq
                         help=say("啟動本機的 ElasticMQ（需要 Java）；其他參數交給 python -m sqs_kata.elasticmq",
                                  "start a local ElasticMQ server (needs Java); other arguments go to "
@@ -495,6 +499,10 @@ def _run_command(argv: Sequence[str] | None) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.command == "elasticmq":
         return cmd_elasticmq(extra)
+    if args.command == "lab":
+        from sqs_kata.lab import main as lab_main
+
+        return lab_main(extra)
     if extra:
         parser.error(say(f"不認得的參數：{' '.join(extra)}", f"unrecognized arguments: {' '.join(extra)}"))
     try:
