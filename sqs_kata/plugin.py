@@ -36,6 +36,7 @@ from sqs_kata import adoption, backend_choice, checks, copying, learner, manifes
 from sqs_kata.meter import Meter
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.crash import Crash
+from sqs_kata.lab_fixtures import _dynamodb_places, dynamodb, dynamodb_place, make_table, worker_lab  # noqa: F401 -- Part 2's fixtures
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -84,7 +84,7 @@ class Recorder:
             "message": "", "duration": 0.0, "output": "",
         })
         record["duration"] += report.duration
-        for key in ("actions", "waited", "copied_reference", "requests"):
+        for key in ("actions", "waited", "copied_reference", "requests", "workers"):
             if key in props:
                 record[key] = props[key]
         if report.when == "call":
