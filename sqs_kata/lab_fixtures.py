@@ -84,5 +84,6 @@ def worker_lab(request: pytest.FixtureRequest, sqs_backend: Backend, queue_prefi
             stack.enter_context(simulated_time())
         lab = WorkerLab(endpoint, place, target, exercise=exercise.number, folder=tmp_path,
                         prefix=queue_prefix, seed=request.node.nodeid)
+        stack.callback(lambda: request.node.user_properties.append(("workers", lab.log())))  # after close()
         stack.callback(lab.close)
         yield lab

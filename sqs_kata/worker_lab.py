@@ -111,6 +111,11 @@ class WorkerLab:
         attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
         return sum(int(attributes.get(n, 0)) for n in names)
 
+    def in_flight(self, url: str) -> int:
+        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+            "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        return int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
+
     # ---- workers ----------------------------------------------------------------------------------------
     def start(self, function: str, queue_url: str, table: str, *, poison: str, block_after: int | None = None,
               wait_seconds: int = 1) -> Worker:
@@ -151,6 +156,10 @@ class WorkerLab:
                     return fault
             time.sleep(0.05)
         return None if done() else ""
+
+    def log(self) -> str:
+        """What the lab did to its workers, for the test's record: `workers: PID 1 (SIGKILL) -> PID 2 (SIGKILL)`."""
+        return pids_line(self.workers)
 
     def close(self) -> None:
         """Kill every worker's process group, then delete the lab's queues and tables (pass, fail or timeout)."""

@@ -39,7 +39,7 @@ def _send(sqs, url, orders):
 
 
 @pytest.mark.timeout(FIRST_WORKER_S + SECOND_WORKER_S + 10)
-def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab, record_property):
+def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab):
     lab = worker_lab
     kata.run_worker  # noqa: B018 -- a missing function or a file that does not load fails here, in one message
     dlq = lab.make_queue("orders-dlq")
@@ -55,11 +55,14 @@ def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab
 
     first = lab.start("run_worker", url, table, poison=poison[1], block_after=KILL_AFTER)
     problem = lab.wait(lambda: first.blocked, [first], FIRST_WORKER_S)
+    if problem:  # the worker's own end, in the learner's words (a stub, an exception, returning)
+        pytest.fail(f"{problem}\n  [{pids_line([first])}]", pytrace=False)
     if problem is not None:
-        fail(zh="第一個 worker 沒有做到第 37 個效果就結束了（或一直沒進展）", en="the first worker ended (or made no "
-             "progress) before its 37th effect", expected=f"{KILL_AFTER} effects, then the grader kills it",
-             seen=problem or f"{len(lab.effects_done())} effects after {FIRST_WORKER_S} s",
-             call=f"run_worker(sqs, {url!r}, dynamodb, {table!r}, handle, 1)  [PID {first.pid}]")
+        fail(zh=f"第一個 worker 在 {FIRST_WORKER_S} 秒內沒有做到第 {KILL_AFTER} 個效果",
+             en=f"the first worker did not reach its {KILL_AFTER}th effect within {FIRST_WORKER_S} s",
+             expected=f"{KILL_AFTER} effects, then the grader kills it",
+             seen=f"{len(lab.effects_done())} effects", call=f"run_worker(...)  [{pids_line([first])}]")
+    in_flight = lab.in_flight(url)  # received by the first worker and not deleted: what its death leaves behind
     first.kill()  # SIGKILL, mid-batch: the worker is inside handle, right after an effect
     second = lab.start("run_worker", url, table, poison=poison[1])
 
@@ -69,12 +72,10 @@ def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab
 
     problem = lab.wait(finished, [second], SECOND_WORKER_S)
     second.kill()
-    log = pids_line(lab.workers)
-    record_property("workers", log)
-    print(log)
+    log = f"{pids_line(lab.workers)}; {in_flight} message(s) in flight at the kill"
+    print(log)  # the PIDs, in the test's output (the lab also keeps them in the test's record)
     if problem:
-        fail(zh="重新啟動的 worker 結束了", en="the restarted worker ended", expected="it keeps polling until killed",
-             seen=problem, call=f"run_worker(...)  [{log}]")
+        pytest.fail(f"{problem}\n  [{log}]", pytrace=False)
 
     effects = Counter(lab.effects_done())
     lost = sorted(wanted - set(effects))
