@@ -4,6 +4,10 @@ The grader runs run_worker as a real OS process, SIGKILLs it in the middle of a 
 every message that was not deleted and hands it out again after its visibility timeout; the claims in DynamoDB
 (exercise 18) keep a redelivered message from having a second effect; a message that always fails goes to the
 dead-letter queue after maxReceiveCount receives.
+The grader kills the worker right after an effect, before the message is deleted: the case a claim made before the
+effect covers. (A death between the claim and the effect would leave a claim with no effect; where that matters,
+write the effect and the claim in one DynamoDB transaction, or give claims an expiry as AWS Lambda Powertools'
+idempotency utility does.)
 AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
      https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
 """
