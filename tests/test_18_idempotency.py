@@ -16,7 +16,7 @@ import pytest
 
 from sqs_kata.checks import expect, expect_equal, fail
 from sqs_kata.crash import WorkerCrash
-from sqs_kata.observe import MAX_BATCH_ENTRIES, counts, eventually, word
+from sqs_kata.observe import MAX_BATCH_ENTRIES, MAX_RECEIVE, SentRequests, counts, eventually, word
 
 KEY = "IdempotencyKey"
 VISIBILITY = 1  # seconds: a message a worker failed on comes back quickly (simulated on moto)
@@ -180,7 +180,13 @@ def test_consume_idempotently_has_each_effect_once_when_sqs_delivers_twice(sqs, 
     sent = orders(15)
     send_keyed(sqs, url, sent)
     effects: list[str] = []
-    returned = kata.consume_idempotently(sqs, url, dynamodb, table, effects.append, 1)
+    with SentRequests(sqs) as requests:
+        returned = kata.consume_idempotently(sqs, url, dynamodb, table, effects.append, 1)
+    asked = [(r.get("MaxNumberOfMessages", 1), r.get("WaitTimeSeconds")) for r in requests["ReceiveMessage"]]
+    expect(asked and all(a == (MAX_RECEIVE, 1) for a in asked),
+           zh="每次 receive_message 都要 MaxNumberOfMessages=10、WaitTimeSeconds=wait_seconds（長輪詢，一次最多 10 則）",
+           en="every receive_message should ask for MaxNumberOfMessages=10 with WaitTimeSeconds=wait_seconds "
+              "(a long poll, up to 10 at a time)", expected=(MAX_RECEIVE, 1), seen=sorted(set(asked)))
     expect_each_once(effects, [b for _, b in sent],
                      zh="SQS 把每則訊息都多送了一次：同一個 IdempotencyKey 只能有一次效果（handle 只呼叫一次）。"
                         "ReceiptHandle 每次接收都不同，不能拿來當 key",
@@ -305,3 +311,24 @@ def test_consume_idempotently_releases_the_claim_when_handle_fails(sqs, kata, dy
                      zh="handle 失敗時要 release 認領、不刪訊息：訊息在可見性逾時後回來，這次才能真的處理",
                      en="when handle fails, release the claim and leave the message: it comes back after its "
                         "visibility timeout and can have its effect then")
+
+
+def test_consume_idempotently_goes_on_with_the_batch_after_a_failure(sqs, kata, dynamodb, make_table, make_queue):
+    """Half the messages fail; the other messages of the same receive must not wait out a visibility timeout."""
+    url, table = make_queue(VisibilityTimeout=30), make_table()
+    sent = orders(10)
+    failing = {body for _, body in sent[::2]}
+    send_keyed(sqs, url, sent)
+    effects: list[str] = []
+
+    def fails(body: str) -> None:
+        if body in failing:
+            raise ConnectionError("the payment service did not answer")
+        effects.append(body)
+
+    kata.consume_idempotently(sqs, url, dynamodb, table, fails, 1)
+    wanted = sorted(b for _, b in sent if b not in failing)
+    expect_equal(sorted(effects), wanted,
+                 zh="handle 對一則訊息丟出例外後，同一批的其他訊息要繼續處理（continue，不是 break 或 return）",
+                 en="after handle raises for one message, go on with the rest of the batch (continue, not break or "
+                    "return): they would otherwise wait out their visibility timeout")
