@@ -58,8 +58,10 @@ def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab
     if problem:  # the worker's own end, in the learner's words (a stub, an exception, returning)
         pytest.fail(f"{problem}\n  [{pids_line([first])}]", pytrace=False)
     if problem is not None:
-        fail(zh=f"第一個 worker 在 {FIRST_WORKER_S} 秒內沒有做到第 {KILL_AFTER} 個效果",
-             en=f"the first worker did not reach its {KILL_AFTER}th effect within {FIRST_WORKER_S} s",
+        fail(zh=f"第一個 worker 在 {FIRST_WORKER_S} 秒內沒有做到第 {KILL_AFTER} 個效果：是不是卡在無窮迴圈，"
+                "或是沒有把訊息交給 handle？",
+             en=f"the first worker did not reach its {KILL_AFTER}th effect within {FIRST_WORKER_S} s: stuck in an "
+                "endless loop, or not handing the messages to handle?",
              expected=f"{KILL_AFTER} effects, then the grader kills it",
              seen=f"{len(lab.effects_done())} effects", call=f"run_worker(...)  [{pids_line([first])}]")
     in_flight = lab.in_flight(url)  # received by the first worker and not deleted: what its death leaves behind
