@@ -19,6 +19,7 @@ from unittest import mock
 
 import pytest
 
+from sqs_kata import manifest
 from sqs_kata.backends import Backend, Clock, MotoBackend, MotoServerBackend, simulated_time
 from sqs_kata.dynamodb import Place, Places
 from sqs_kata.worker_lab import WorkerLab
@@ -65,8 +66,6 @@ def worker_lab(request: pytest.FixtureRequest, sqs_backend: Backend, queue_prefi
     if sqs_backend.name == "aws":
         pytest.skip("aws: the crash test runs the learner's worker in a process pinned to throwaway credentials "
                     "and a loopback endpoint, which real Amazon SQS is not")
-    from sqs_kata import manifest
-
     exercise = manifest.for_test_path(request.path)
     assert exercise is not None, request.path
     target = request.getfixturevalue("kata").path

@@ -90,6 +90,8 @@ class WorkerLab:
         self._tables: list[str] = []
         self.effects = folder / "effects.txt"
         self.effects.touch()
+        self.receives = folder / "receives.txt"  # "MaxNumberOfMessages WaitTimeSeconds" of the workers' receives
+        self.receives.touch()
 
     # ---- what the grader sets up and reads ------------------------------------------------------------
     def make_queue(self, suffix: str, **attributes: str) -> str:
@@ -101,6 +103,9 @@ class WorkerLab:
         name = self.prefix + suffix
         self._tables.append(name)
         return self.place.create_table(name)
+
+    def receives_asked(self) -> set[str]:
+        return set(self.receives.read_text(encoding="utf-8").splitlines())
 
     def effects_done(self) -> list[str]:
         return self.effects.read_text(encoding="utf-8").splitlines()
@@ -123,7 +128,7 @@ class WorkerLab:
         folder.mkdir()
         config = {"file": str(self.learner_file), "exercise": self.exercise, "function": function,
                   "queue_url": queue_url, "table": table, "effects": str(self.effects), "poison": poison,
-                  "block_after": block_after, "blocked": str(folder / "blocked"), "fault": str(folder / "fault"),
+                  "block_after": block_after, "blocked": str(folder / "blocked"), "fault": str(folder / "fault"), "receives": str(self.receives),
                   "wait_seconds": wait_seconds, "seed": self.seed + len(self.workers), "lang": messages.language()}
         (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
         with open(folder / "output.log", "wb") as log:

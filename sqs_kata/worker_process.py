@@ -49,6 +49,21 @@ class Effects:
                 time.sleep(60)
 
 
+def _note_receives(sqs: Any, path: Path) -> None:
+    """Append what each new kind of ReceiveMessage asked for ("MaxNumberOfMessages WaitTimeSeconds") to `path`,
+    at once: the process may be killed at any instant."""
+    seen: set[str] = set()
+
+    def note(params: dict[str, Any], **_: Any) -> None:
+        asked = f"{params.get('MaxNumberOfMessages', 1)} {params.get('WaitTimeSeconds', '-')}"
+        if asked not in seen:
+            seen.add(asked)
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(asked + "\n")
+
+    sqs.meta.events.register_first("provide-client-params.sqs.ReceiveMessage", note)
+
+
 def run(config: dict[str, Any]) -> str:
     """Call the learner's worker; return the learner message for however it ended (it should never end)."""
     import pytest
@@ -60,6 +75,7 @@ def run(config: dict[str, Any]) -> str:
     messages.set_language(config["lang"])
     session = make_session()
     sqs = session.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"], config=CLIENT_CONFIG)
+    _note_receives(sqs, Path(config["receives"]))  # first: the parameters as the learner passed them
     realism.Layer(sqs, seed=config["seed"], realistic=True, in_learner_call=lambda: True, duplicates=True).install()
     dynamodb = session.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"],
                               config=DYNAMODB_CONFIG)

@@ -105,3 +105,9 @@ def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab
            expected={"in the DLQ": 1, "left on the queue": 0},
            seen={"in the DLQ": in_dlq, "left on the queue": left, "poison effects": poisoned},
            call=f"run_worker(...)  [{log}]")
+    asked = lab.receives_asked()
+    expect(asked == {"10 1"},
+           zh="每次 receive_message 都要 MaxNumberOfMessages=10、WaitTimeSeconds=wait_seconds（長輪詢，一次最多 10 則）",
+           en="every receive_message should ask for MaxNumberOfMessages=10 with WaitTimeSeconds=wait_seconds "
+              "(a long poll, up to 10 at a time)", expected=["10 1"], seen=sorted(asked),
+           call=f"run_worker(...)  [{log}]")
