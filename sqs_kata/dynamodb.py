@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +92,31 @@ class Place:
         return found
 
 
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_atomic = threading.RLock()
+
+
+def make_moto_writes_atomic() -> None:
+    """DynamoDB evaluates a ConditionExpression and writes in one atomic step; moto checks, then writes, with
+    nothing in between to stop a second thread. Two workers racing for one claim (a test of exercise 18, the
+    worker processes of exercise 20 against a moto server in this process) would both win on moto, and a correct
+    answer would fail. One lock around moto's writes gives back what DynamoDB documents. Idempotent."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _WRITES:
+        method = getattr(DynamoDBBackend, name)
+        if getattr(method, "_sqs_kata_atomic", False):
+            continue
+
+        def atomic(self: Any, *args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            with _atomic:
+                return _method(self, *args, **kwargs)
+
+        functools.update_wrapper(atomic, method)
+        atomic._sqs_kata_atomic = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, atomic)
+
+
 class Places:
     """The DynamoDB of each backend for one run; stop() ends the moto server it started (if any)."""
 
@@ -110,6 +137,8 @@ class Places:
         if self._server is None:
             from moto.server import ThreadedMotoServer
 
+            make_moto_writes_atomic()
+
             logging.getLogger("werkzeug").setLevel(logging.ERROR)
             self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
             self._server.start()
@@ -129,6 +158,7 @@ class Places:
         return self._places[id(backend)]
 
     def _decide(self, backend: Backend) -> Place:
+        make_moto_writes_atomic()  # every moto that can answer here runs in this process
         local = self.session()
         kind = type(backend).__name__
         if kind == "MotoBackend":

@@ -149,9 +149,11 @@ class WorkerLab:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
         return env
 
-    def wait(self, done: Callable[[], bool], workers: list[Worker], seconds: float) -> str | None:
-        """Poll until done() (None), a worker ended by itself (its learner message), or `seconds` passed ("")."""
-        deadline = time.monotonic() + seconds
+    def wait(self, done: Callable[[], bool], workers: list[Worker], stalled: float,
+             progress: Callable[[], object] = lambda: None) -> str | None:
+        """Poll until done() (None), a worker ended by itself (its learner message), or `stalled` seconds passed
+        without progress() changing (""). A slow machine only makes the wait longer, never the verdict."""
+        last, deadline = progress(), time.monotonic() + stalled
         while time.monotonic() < deadline:
             if done():
                 return None
@@ -160,6 +162,9 @@ class WorkerLab:
                 if fault is not None:
                     return fault
             time.sleep(0.05)
+            now = progress()
+            if now != last:
+                last, deadline = now, time.monotonic() + stalled
         return None if done() else ""
 
     def log(self) -> str:
