@@ -26,7 +26,7 @@ RETRIED = 10  # orders the producer sent twice (a timeout, then a retry): new Me
 KILL_AFTER = 37  # effects before the grader kills the first worker: mid-batch, the 37th message not yet deleted
 KEY = "IdempotencyKey"
 MAX_RECEIVE_COUNT = 2
-STALLED_S = 12  # the grader waits while the workers make progress; this long without any, it says what it saw
+STALLED_S = 20  # the grader waits while the workers make progress; this long without any, it says what it saw
 
 
 def _send(sqs, url, orders):
