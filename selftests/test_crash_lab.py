@@ -60,7 +60,8 @@ def _target(root: Path, source: str) -> Path:
 
 
 def test_a_worker_that_makes_no_progress_is_reported_and_killed(kata_runner, tmp_path):
-    """The grader waits while the worker makes progress; stalled for 20 s, it says what it saw; the worker's process group is killed in the lab's teardown, as after any failure or timeout."""
+    """The grader waits while the worker makes progress; stalled for 20 s, it says what it saw. The worker's
+    process group is killed in the lab's teardown, as after any failure or timeout."""
     target = _target(tmp_path, '''\
 def run_worker(sqs, queue_url, dynamodb, table, handle, wait_seconds=1):
     import time
