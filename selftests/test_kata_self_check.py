@@ -128,5 +128,6 @@ def test_every_exercise_function_is_graded(exercise):
     tree = ast.parse((PROJECT_ROOT / "exercises" / exercise.filename).read_text(encoding="utf-8"))
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
     tests = (PROJECT_ROOT / exercise.test_file).read_text(encoding="utf-8")
-    ungraded = {f for f in functions if f"kata.{f}(" not in tests}
+    # Called in the test's process, or run by the crash lab as a worker process of its own (sqs_kata.worker_lab).
+    ungraded = {f for f in functions if f"kata.{f}(" not in tests and f'lab.start("{f}"' not in tests}
     assert not ungraded, f"no test calls {sorted(ungraded)}"

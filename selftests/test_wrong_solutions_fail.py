@@ -369,6 +369,25 @@ def purge(sqs, queue_url):
         return False
     return True
 ''', "test_purge_lets_any_other_error_reach_the_caller", "must reach the caller"),
+    # ---- Part 2: exercises 18 and 20 ------------------------------------------------------------------
+    Mutant("18-claim-without-condition", 1, 18, "claim", '''\
+def claim(dynamodb, table, key):
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": key}})  # put_item never fails
+    return True
+''', "test_claim_takes_a_free_key_once", "should return False (ConditionalCheckFailedException)"),
+    Mutant("20-deletes-before-the-effect", 2, 20, "run_worker", '''\
+def run_worker(sqs, queue_url, dynamodb, table, handle, wait_seconds=1):
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds,
+                                       MessageAttributeNames=[KEY]).get("Messages", [])
+        for message in messages:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            try:
+                handle(message["Body"])
+            except Exception:
+                pass
+''', "test_a_killed_worker_loses_no_message_and_repeats_no_effect", "had their effect twice or more"),
 ]
 
 FOLDERS = sorted({m.folder for m in MUTANTS})

@@ -115,13 +115,19 @@ def _where(error: BaseException, path: Path) -> str:
 
 
 def describe_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    shown = ["sqs" if _is_sqs_client(a) else _short.repr(a) for a in args]
+    shown = [_client_name(a) if _is_sqs_client(a) else _short.repr(a) for a in args]
     shown += [f"{k}={_short.repr(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(shown)})"
 
 
 def _is_sqs_client(value: Any) -> bool:
     return getattr(getattr(value, "meta", None), "service_model", None) is not None
+
+
+def _client_name(client: Any) -> str:
+    """How a call shows a boto3 client: `sqs`, or `dynamodb` for Part 2's DynamoDB client."""
+    name = getattr(client.meta.service_model, "service_name", "sqs")
+    return name if name == "dynamodb" else "sqs"
 
 
 class LearnerFunction:

@@ -10,6 +10,9 @@ Registered by the root conftest.py. Fixtures a test can ask for:
     faults        faults.next("SendMessage", "AccessDenied"): make the learner's next call of an action fail
     meter         meter.usage: the learner's SQS requests in this test, by action, and their price (sqs_kata.meter)
     crash         crash.handler(after=2): a message handler that dies like a killed worker on its 3rd call
+    dynamodb      a boto3 DynamoDB client beside the backend (Part 2; sqs_kata.lab_fixtures, sqs_kata.dynamodb)
+    make_table    make_table("claims"): a DynamoDB table this test owns (partition key "pk"), deleted afterwards
+    worker_lab    the learner's worker as real OS processes the grader kills and restarts (sqs_kata.worker_lab)
 
 The client in `sqs` carries the realism layer (sqs_kata.realism): real SQS's documented worst case on
 top of the emulator, seeded from the test id, switched off only with --sqs-realism=off.
@@ -32,7 +35,8 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import adoption, backend_choice, copying, learner, manifest, messages, realism, shared_servers
+from sqs_kata import (adoption, backend_choice, copying, lab_fixtures, learner, manifest, messages, realism,
+                      shared_servers)
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.context import current
 from sqs_kata.crash import Crash
@@ -125,6 +129,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(shared_servers.LongestFirst(), "sqs-kata-longest-first")
     if shared_servers.parallel_controller(config):  # -n N: one server for every worker (sqs_kata.shared_servers)
         config.pluginmanager.register(shared_servers.Controller(state.start, state.backends), "sqs-kata-servers")
+    if not config.pluginmanager.is_registered(lab_fixtures):  # Part 2's fixtures: dynamodb, make_table, worker_lab
+        config.pluginmanager.register(lab_fixtures, "sqs-kata-lab")
     adoption.install()  # before any test: a client learner code builds itself is graded like `sqs`
     # Learner code that loads the reference solution is noted (sqs_kata.copying); grading solutions/ never is.
     copying.arm(reference=config.rootpath / "solutions", target=config.stash[_STATE].target)

@@ -50,6 +50,7 @@ class Record(TypedDict):
     copied_reference: NotRequired[str]  # the reference file the learner's code loaded (sqs_kata.copying)
     # The learner function whose NotImplementedError failed the test (every stub's does): `verify` reads this.
     not_implemented: NotRequired[str]
+    workers: NotRequired[Any]  # the crash lab's worker processes (sqs_kata.worker_lab)
     ended: NotRequired[bool]  # learner code ended the grading process in this test (runner._after_halt)
     not_run: NotRequired[bool]  # the process ended before this test ran
 
@@ -128,6 +129,8 @@ class Recorder:
             record["requests"] = props["requests"]
         if "not_implemented" in props:
             record["not_implemented"] = props["not_implemented"]
+        if "workers" in props:  # the crash lab's worker processes (sqs_kata.worker_lab)
+            record["workers"] = props["workers"]
         if report.when == "call":
             record["output"] = report.capstdout  # what the learner printed (stderr carries servers' logs)
         if report.when == "call" or report.outcome != "passed":

@@ -1,0 +1,72 @@
+"""Idempotency: SQS delivers a message at least once, so a consumer must make a second delivery have no effect.
+
+Claim each message's business key in DynamoDB with a conditional write (put_item with
+ConditionExpression="attribute_not_exists(pk)") before the effect: the first claim wins, a duplicate finds it taken.
+AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
+     https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html#Expressions.ConditionExpressions.PreventingOverwrites
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:  # the SQS API for editors: pip install 'types-boto3[sqs]' (not needed to run)
+    from types_boto3_sqs import SQSClient
+
+MAX_RECEIVE = 10  # SQS hands out at most 10 messages per ReceiveMessage
+KEY = "IdempotencyKey"  # the message attribute the producer puts on every message: the business key
+
+
+def claim(dynamodb: Any, table: str, key: str) -> bool:
+    """Claim `key` in the DynamoDB table `table` (partition key "pk", a string). Return True if this call claimed it.
+
+    One conditional write does it: put_item of {"pk": {"S": key}} with ConditionExpression="attribute_not_exists(pk)".
+    When the key is already claimed (by this worker earlier, another worker, or a worker before a restart) DynamoDB
+    refuses the write with ConditionalCheckFailedException: return False. Any other error must reach the caller.
+    """
+    try:
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": key}},
+                          ConditionExpression="attribute_not_exists(pk)")
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def release(dynamodb: Any, table: str, key: str) -> None:
+    """Remove the claim on `key` (the effect failed): a later delivery of the message may then try again."""
+    dynamodb.delete_item(TableName=table, Key={"pk": {"S": key}})
+
+
+def consume_idempotently(sqs: SQSClient, queue_url: str, dynamodb: Any, table: str,
+                         handle: Callable[[str], Any], wait_seconds: int = 1) -> int:
+    """Consume the queue until a receive comes back empty; each business key has its effect once. Return the effects.
+
+    Long-poll (MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds) asking for the message attribute
+    IdempotencyKey: the business key, the same on every copy of one order -- unlike the MessageId, which a
+    producer's retried send changes, and the ReceiptHandle, which changes on every receive. For each message:
+    claim its key, then call handle(body) -- the effect -- and delete the message. A message whose key is already
+    claimed is a duplicate: delete it without calling handle. When handle raises, release the claim and leave
+    the message in the queue (it comes back after its visibility timeout, or goes to a dead-letter queue).
+    """
+    effects = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds,
+                                       MessageAttributeNames=[KEY]).get("Messages", [])
+        if not messages:
+            return effects
+        for message in messages:
+            key = message["MessageAttributes"][KEY]["StringValue"]
+            if claim(dynamodb, table, key):
+                try:
+                    handle(message["Body"])
+                except Exception:  # noqa: BLE001 -- the message stays; its next delivery may succeed
+                    release(dynamodb, table, key)
+                    continue
+                effects += 1
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
