@@ -84,7 +84,7 @@ class Recorder:
             "message": "", "duration": 0.0, "output": "",
         })
         record["duration"] += report.duration
-        for key in ("actions", "waited", "copied_reference", "requests"):
+        for key in ("actions", "waited", "copied_reference", "requests", "hidden"):
             if key in props:
                 record[key] = props[key]
         if report.when == "call":
@@ -338,6 +338,9 @@ def summarize(records: Iterable[dict[str, Any]], exercises: Sequence[Exercise], 
     by_slug: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         by_slug.setdefault(record.get("exercise") or "", []).append(record)
+    for group in by_slug.values():  # hidden tests are numbered in their exercise, for report names
+        for index, record in enumerate((r for r in group if r.get("hidden")), start=1):
+            record["hidden_index"] = index
     return [ExerciseResult(e, (root / e.test_file).is_file(), by_slug.get(e.slug, [])) for e in exercises]
 
 
@@ -362,8 +365,18 @@ def total_score(results: Sequence[ExerciseResult]) -> tuple[float, float]:
 
 
 def report_name(record: dict[str, Any], exercise: Exercise) -> str:
-    """'01 · test_send_text_puts_the_body_on_the_queue[moto]': unique, and says which exercise."""
+    """'01 · test_send_text_puts_the_body_on_the_queue[moto]': unique, and says which exercise.
+
+    A hidden test keeps its name to itself: '01 · hidden test 3' (its place among the hidden tests)."""
+    if record.get("hidden"):
+        return f"{exercise.number:02d} · hidden test {record.get('hidden_index', '?')}"
     return f"{exercise.number:02d} · {record['nodeid'].split('::', 1)[-1]}"
+
+
+def hidden_message(record: dict[str, Any]) -> str:
+    """What a report says about a hidden test: that it failed, never what it checks."""
+    return messages.say("這是一個隱藏測試：沒有通過（內容不公開）。", "A hidden test: it did not pass (its content is not shown).") \
+        if record["outcome"] != "passed" else ""
 
 
 # --- Report formats ---------------------------------------------------------------------------------
@@ -385,6 +398,11 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
                 "status": _EXERCISM_STATUS.get(record["outcome"], "error"),
                 "task_id": result.exercise.number,
             }
+            if record.get("hidden"):
+                if record["outcome"] != "passed":
+                    test["message"] = hidden_message(record)
+                tests.append(test)
+                continue
             if record["outcome"] != "passed":
                 test["message"] = _noted(result.copy_note, record.get("message") or record["outcome"])
             # exercism keeps a per-test message for failures only: the note goes in every test's output.
@@ -423,6 +441,10 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
                                                               or record["outcome"])),
                 "visibility": visibility,
             }
+            if record.get("hidden"):  # Gradescope shows it to the teacher only
+                test.update(output=hidden_message(record), visibility="hidden")
+                tests.append(test)
+                continue
             extra: dict[str, Any] = {}
             if result.copied_reference:  # extra_data: for scripts reading the export, never shown to the student
                 extra["copied_reference"] = result.copied_reference
