@@ -73,9 +73,10 @@ class _Guard:
                                    if isinstance(url, str) and _queue_name(url).startswith(self.prefix)]
 
     def _refused(self, action: str, queue: str) -> ClientError:
-        return ClientError({"Error": {"Code": "AccessDenied", "Message": (
+        response: Any = {"Error": {"Code": "AccessDenied", "Message": (
             f"{queue} belongs to another grading scope on this shared server: only queues named "
-            f"{self.prefix}... can be used here")}, "ResponseMetadata": {"HTTPStatusCode": 403}}, action)
+            f"{self.prefix}... can be used here")}, "ResponseMetadata": {"HTTPStatusCode": 403}}
+        return ClientError(response, action)
 
 
 def _queue_name(url: str) -> str:

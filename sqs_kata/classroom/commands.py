@@ -40,8 +40,9 @@ def add_parsers(command: Factory) -> None:
                        help=say("同時評分幾份（預設：CPU 核心數）", "submissions graded at once (default: CPU cores)"))
     grade.add_argument("--time-limit", type=float, default=300.0, metavar="SECONDS",
                        help=say("每份作業最多幾秒（預設 300）", "seconds per submission (default 300)"))
-    grade.add_argument("--test-timeout", type=float, default=10.0, metavar="SECONDS",
-                       help=say("每個測試最多幾秒（預設 10）", "seconds per test (default 10)"))
+    grade.add_argument("--test-timeout", type=float, default=20.0, metavar="SECONDS",
+                       help=say("每個測試最多幾秒（預設 20；忙碌的機器上 Hypothesis 測試要好幾秒）",
+                                "seconds per test (default 20: on a busy machine a Hypothesis test takes seconds)"))
     grade.add_argument("--exercises", metavar="LIST", default=None,
                        help=say("只評這些練習，例如 1-15 或 2,3,8（預設：全部）",
                                 "grade only these exercises, e.g. 1-15 or 2,3,8 (default: all)"))
@@ -59,6 +60,8 @@ def add_parsers(command: Factory) -> None:
     grade.add_argument("--keep-work", action="store_true", help=argparse.SUPPRESS)  # for debugging the grader
     check = actions.add_parser("check-grader", help=say("學生的 tests/ 和 sqs_kata/ 跟教師的一樣嗎？",
                                                         "are a student's tests/ and sqs_kata/ the teacher's?"))
+    check.add_argument("--lang", choices=("zh-TW", "en"), default=argparse.SUPPRESS,
+                       help=say("訊息語言", "language of the messages"))
     check.add_argument("student", metavar="DIR", help=say("學生的 repository", "the student's repository"))
     check.add_argument("--summary", metavar="FILE", default=None,
                        help=say("也把結果加到這個 Markdown 檔（GitHub 的 $GITHUB_STEP_SUMMARY）",
@@ -83,7 +86,11 @@ def cmd_class(kata: Kata, args: argparse.Namespace) -> int:
     if args.class_command == "check-grader":
         return _check_grader(kata, args)
     from sqs_kata.classroom import grading
-    from sqs_kata.classroom.class_grade import ClassGradeError, grade_class, main_progress
+    from sqs_kata.classroom.class_grade import (
+        ClassGradeError,
+        grade_class,
+        main_progress,
+    )
     from sqs_kata.messages import language
 
     backends = getattr(args, "sqs_backend", None) or [os.environ.get("SQS_KATA_CLASS_BACKEND", "moto")]

@@ -47,7 +47,7 @@ class Settings:
     backend: str = "moto"  # moto (default) | moto-server | elasticmq | ... | a URL (one shared server)
     lang: str = "zh-TW"
     time_limit: float = 300.0  # seconds for the whole submission
-    test_timeout: float = 10.0  # seconds per test (pytest-timeout)
+    test_timeout: float = 20.0  # seconds per test (pytest-timeout)
     exercises: tuple[Exercise, ...] = ()
 
     @property

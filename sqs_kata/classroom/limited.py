@@ -8,6 +8,7 @@ cap, which ends its own grading run only.
 from __future__ import annotations
 
 import os
+
 try:
     import resource
 except ImportError:  # Windows: no file size limit there

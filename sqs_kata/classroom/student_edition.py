@@ -3,7 +3,7 @@
 It holds what a learner works with (exercises/, the graded tests, the plugin, the READMEs) and nothing that
 gives answers or decides the grade behind their back: no solutions/, no hidden tests, no selftests or mutation
 scripts (they read solutions/). Its workflow (.github/workflows/sqs-kata.yml, from
-classroom/student-workflow.yml) grades with the teacher's kata at a pinned commit, and `.sqs-kata-grader.json`
+classroom/sqs-kata.yml, filled in) grades with the teacher's kata at a pinned commit, and `.sqs-kata-grader.json`
 records the fingerprints of the grader it was made with.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from sqs_kata import PROJECT_ROOT, manifest
 from sqs_kata.classroom import grader_lock
 
-WORKFLOW_TEMPLATE = PROJECT_ROOT / "classroom" / "student-workflow.yml"
+WORKFLOW_TEMPLATE = PROJECT_ROOT / "classroom" / "sqs-kata.yml"
 WORKFLOW_PATH = Path(".github/workflows/sqs-kata.yml")
 # Paths (relative, posix) a student edition leaves out: answers, the teacher's tests, and what only the kata's
 # own developers use.
