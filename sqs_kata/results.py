@@ -374,9 +374,13 @@ def report_name(record: dict[str, Any], exercise: Exercise) -> str:
 
 
 def hidden_message(record: dict[str, Any]) -> str:
-    """What a report says about a hidden test: that it failed, never what it checks."""
-    return messages.say("這是一個隱藏測試：沒有通過（內容不公開）。", "A hidden test: it did not pass (its content is not shown).") \
-        if record["outcome"] != "passed" else ""
+    """What a report says about a hidden test: that it failed, never what it checks -- except that a function it
+    calls is still the stub, which the learner knows already."""
+    if record["outcome"] == "passed":
+        return ""
+    stub = " (not implemented yet)" if "not implemented yet" in (record.get("message") or "") else ""
+    return messages.say(f"這是一個隱藏測試：沒有通過{stub}（內容不公開）。",
+                        f"A hidden test: it did not pass{stub} (its content is not shown).")
 
 
 # --- Report formats ---------------------------------------------------------------------------------
