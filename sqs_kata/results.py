@@ -402,9 +402,11 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
                 "status": _EXERCISM_STATUS.get(record["outcome"], "error"),
                 "task_id": result.exercise.number,
             }
-            if record.get("hidden"):
+            if record.get("hidden"):  # the copy note, yes; the test's own message and output, no
                 if record["outcome"] != "passed":
-                    test["message"] = hidden_message(record)
+                    test["message"] = _noted(result.copy_note, hidden_message(record))
+                if result.copy_note:
+                    test["output"] = result.copy_note
                 tests.append(test)
                 continue
             if record["outcome"] != "passed":
@@ -445,10 +447,8 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
                                                               or record["outcome"])),
                 "visibility": visibility,
             }
-            if record.get("hidden"):  # Gradescope shows it to the teacher only
-                test.update(output=hidden_message(record), visibility="hidden")
-                tests.append(test)
-                continue
+            if record.get("hidden"):  # Gradescope shows it to the teacher only (extra_data is never shown)
+                test.update(output=_noted(result.copy_note, hidden_message(record)), visibility="hidden")
             extra: dict[str, Any] = {}
             if result.copied_reference:  # extra_data: for scripts reading the export, never shown to the student
                 extra["copied_reference"] = result.copied_reference
