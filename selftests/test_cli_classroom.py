@@ -1,5 +1,6 @@
-"""classroom/sqs-kata.yml, checked statically: it parses, GitHub's workflow schema accepts it (the copy
-that check-jsonschema ships, so no network), and it grades the way classroom/README.md says."""
+"""classroom/sqs-kata.yml (the student edition's workflow template), checked statically: it parses, GitHub's
+workflow schema accepts it (the copy that check-jsonschema ships, so no network), and it grades the way
+classroom/README.md says. What it does with a student edition: selftests/test_class_grading.py."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def test_actions_are_pinned(workflow):
 def test_it_grades_against_the_service_and_keeps_results_json(workflow):
     [job] = workflow["jobs"].values()
     commands = "\n".join(step.get("run", "") for step in job["steps"])
-    assert "sqs-kata grade --json results.json" in commands
+    assert "sqs-kata grade --kata-target ../student/exercises --json ../results.json" in commands
     assert "--sqs-backend=http://localhost:9324" in commands
     [upload] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
     assert upload["if"] == "always()"  # a failing grade still hands in its results

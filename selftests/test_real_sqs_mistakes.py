@@ -53,7 +53,10 @@ def grade(kata_runner, tmp_path_factory):
     @cache
     def run(cases: tuple[tuple[int, Wrong | Valid], ...], backends: str) -> tuple[list[dict[str, Any]], str]:
         target = _target(tmp_path_factory.mktemp("case"), list(cases))
-        files = sorted({_exercise(number).test_file for number, _ in cases})
+        # Hidden tests (tests/hidden/) grade the cases too: a valid alternative must pass them, a wrong one may be
+        # caught by one.
+        files = sorted({file for number, _ in cases for file in (_exercise(number).test_file,
+                        _exercise(number).hidden_test_file) if (PROJECT_ROOT / file).is_file()})
         _, records, output = kata_runner(f"--kata-target={target}", f"--timeout={TIMEOUT}", "--lang=en",
                                          *files, env={"SQS_KATA_BACKENDS": backends})
         assert records, output[-3000:]
@@ -72,7 +75,8 @@ def test_every_case_is_well_formed():
         assert f"def {case.function}(" in (PROJECT_ROOT / "solutions" / exercise.filename).read_text(), case.id
         assert f"def {case.function}(" in case.source, case.id
     for number, wrong in WRONGS:
-        assert f"def {wrong.catches}(" in (PROJECT_ROOT / _exercise(number).test_file).read_text(), wrong.id
+        tests = [PROJECT_ROOT / _exercise(number).test_file, PROJECT_ROOT / _exercise(number).hidden_test_file]
+        assert any(f"def {wrong.catches}(" in path.read_text() for path in tests if path.is_file()), wrong.id
 
 
 def test_every_class_of_mistake_is_represented():

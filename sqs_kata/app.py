@@ -51,11 +51,15 @@ class Kata:
     def written(self, exercise: Exercise) -> bool:
         return (PROJECT_ROOT / exercise.test_file).is_file()
 
+    def test_files(self, exercises: Sequence[Exercise]) -> list[str]:
+        """The test files of `exercises` that exist, the teacher's hidden tests included (a student edition has none)."""
+        return [file for e in exercises for file in (e.test_file, e.hidden_test_file) if (PROJECT_ROOT / file).is_file()]
+
     def run(self, exercises: Sequence[Exercise] | None = None, *, echo: bool = False,
             extra: Sequence[str] = ()) -> tuple[runner.Run, list[ExerciseResult]]:
         """Grade `exercises` (default: all); with `echo`, the learner sees pytest's messages as they come."""
         chosen = list(exercises or self.exercises)
-        files = [e.test_file for e in chosen if self.written(e)]
+        files = self.test_files([e for e in chosen if self.written(e)])
         if not files:
             outcome = runner.Run(5, [], "", "")
         elif echo:
@@ -71,7 +75,7 @@ class Kata:
 
     def run_both(self) -> tuple[tuple[runner.Run, list[ExerciseResult]], tuple[runner.Run, list[ExerciseResult]]]:
         """The whole kata on the solutions and on the stubs at once: two pytest processes, one per core."""
-        files = [e.test_file for e in self.exercises if self.written(e)]
+        files = self.test_files([e for e in self.exercises if self.written(e)])
         with self.err.status(say("執行測試中…", "running the tests…")), ThreadPoolExecutor(max_workers=2) as pool:
             runs = [pool.submit(runner.run, files, self.options.with_target(target)) if files else None
                     for target in ("solutions", "exercises")]

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.config import Config
 
-from sqs_kata import adoption
+from sqs_kata import adoption, queue_scope
 from sqs_kata.client_pool import ClientPool
 from sqs_kata.messages import say
 
@@ -328,8 +328,9 @@ class Backend:
         return make_session()
 
     def queue_prefix(self) -> str:
-        """A name prefix no other test shares, so each test owns (and deletes) its own queues."""
-        return f"kata-{secrets.token_hex(4)}-"
+        """A name prefix no other test shares, so each test owns (and deletes) its own queues. Inside a
+        submission's scope on a shared server (sqs_kata.queue_scope) it starts with that scope's prefix."""
+        return f"{queue_scope.name_prefix(queue_scope.current())}{secrets.token_hex(4)}-"
 
     @contextmanager
     def test_scope(self) -> Iterator[Clock]:

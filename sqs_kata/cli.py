@@ -11,6 +11,8 @@
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
     sqs-kata lab             Part 2: draw the queue depth of 1, 2 and 4 workers as a PNG
     sqs-kata conformance     probe documented SQS behaviours on each backend -> docs/conformance.md (--check: up to date?)
+    sqs-kata export --student DIR        for teachers: the repository a class gets (sqs_kata.classroom)
+    sqs-kata class grade SUBMISSIONS --out DIR   for teachers: a whole class -> gradebook, feedback, summary
 
 Every command that grades runs `python -m pytest --kata-json=...` in a subprocess and reads its
 records (sqs_kata.runner), so the CLI and a plain `pytest` can never disagree.
@@ -253,6 +255,18 @@ def cmd_conformance(kata: Kata, args: argparse.Namespace) -> int:
     return OK if all(not c.reason for c in columns) else CANNOT_RUN
 
 
+def cmd_export(kata: Kata, args: argparse.Namespace) -> int:
+    from sqs_kata.classroom.commands import cmd_export as export
+
+    return export(kata, args)
+
+
+def cmd_class(kata: Kata, args: argparse.Namespace) -> int:
+    from sqs_kata.classroom.commands import cmd_class as class_command
+
+    return class_command(kata, args)
+
+
 # --- Helpers --------------------------------------------------------------------------------------
 
 def _first_unfinished(kata: Kata) -> ExerciseResult:
@@ -358,6 +372,7 @@ def _write_json(path: Path, data: object) -> None:
 COMMANDS: dict[str, Callable[[Kata, argparse.Namespace], int]] = {
     "board": cmd_board, "check": cmd_check, "next": cmd_next, "hint": cmd_hint, "watch": cmd_watch,
     "grade": cmd_grade, "verify": cmd_verify, "conformance": cmd_conformance, "new": cmd_new,
+    "export": cmd_export, "class": cmd_class,
 }
 
 
@@ -435,6 +450,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("lab", add_help=False,  # its own --help answers, through sqs_kata.lab
                         help=say("第二部分的實驗：1、2、4 個 worker 時佇列深度隨時間的變化，畫成 PNG",
                                  "the Part 2 lab: queue depth over time with 1, 2 and 4 workers, drawn as a PNG"))
+    from sqs_kata.classroom.commands import add_parsers as add_teacher_commands
+
+    add_teacher_commands(command)
     commands.add_parser("elasticmq", add_help=False,  # its own --help answers, through sqs_kata.elasticmq
                         help=say("啟動本機的 ElasticMQ（需要 Java）；其他參數交給 python -m sqs_kata.elasticmq",
                                  "start a local ElasticMQ server (needs Java); other arguments go to "

@@ -22,9 +22,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.config import Config
+
 from sqs_kata import adoption
 from sqs_kata.backends import DUMMY_CREDENTIALS, LOCAL_REGION, Backend, make_session
-from botocore.config import Config
 
 # DynamoDB calls in a test answer in milliseconds; a dead endpoint must not stall a test for minutes.
 DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "total_max_attempts": 2})

@@ -10,6 +10,10 @@ from pathlib import Path
 from sqs_kata import PROJECT_ROOT
 
 LANGUAGES = ("zh-TW", "en")
+# Hidden tests: tests/hidden/test_<slug>_hidden.py (own names: pytest imports test files by basename).
+# They grade like any other test, but a student edition leaves them out and reports show only their count.
+HIDDEN_FOLDER = "tests/hidden"
+HIDDEN_SUFFIX = "_hidden"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,11 @@ class Exercise:
     @property
     def test_file(self) -> str:
         return f"tests/test_{self.slug}.py"
+
+    @property
+    def hidden_test_file(self) -> str:
+        """The teacher's hidden tests of this exercise (may not exist): never in a student edition."""
+        return f"{HIDDEN_FOLDER}/test_{self.slug}{HIDDEN_SUFFIX}.py"
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title["en"]
@@ -66,6 +75,13 @@ def by_number(number: int) -> Exercise | None:
 
 
 def for_test_path(path: Path) -> Exercise | None:
-    """tests/test_01_queues.py belongs to exercise 01_queues."""
+    """tests/test_01_queues.py belongs to exercise 01_queues (and so does tests/hidden/test_01_queues_hidden.py)."""
     stem = path.stem
+    if is_hidden(path):
+        stem = stem.removesuffix(HIDDEN_SUFFIX)
     return by_slug(stem[len("test_"):]) if stem.startswith("test_") else None
+
+
+def is_hidden(path: Path) -> bool:
+    """A test file of the teacher's hidden tests (its folder is tests/hidden)."""
+    return path.parent.name == Path(HIDDEN_FOLDER).name and path.stem.endswith(HIDDEN_SUFFIX)

@@ -35,8 +35,18 @@ from typing import Any
 
 import pytest
 
-from sqs_kata import (adoption, backend_choice, copying, lab_fixtures, learner, manifest, messages, realism,
-                      shared_servers)
+from sqs_kata import (
+    adoption,
+    backend_choice,
+    copying,
+    lab_fixtures,
+    learner,
+    manifest,
+    messages,
+    queue_scope,
+    realism,
+    shared_servers,
+)
 from sqs_kata.backends import Backend, BackendError, Clock
 from sqs_kata.context import current
 from sqs_kata.crash import Crash
@@ -179,6 +189,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         exercise = manifest.for_test_path(item.path)
         if exercise is not None:
             item.user_properties.append(("exercise", exercise.slug))
+        if manifest.is_hidden(item.path):  # reports show a hidden test's count and pass, never its name or message
+            item.user_properties.append(("hidden", True))
 
 
 @pytest.fixture
@@ -235,6 +247,9 @@ def sqs(request: pytest.FixtureRequest, sqs_backend: Backend, clock: Clock, queu
 
     polls = _LongPollMeter()
     events = client.meta.events  # the client is this test's alone: nothing needs unregistering afterwards
+    scope = queue_scope.current()
+    if scope:  # one submission among many on a shared server: its clients see only its own queues
+        queue_scope.install(events, queue_scope.name_prefix(scope))
     queues.install(events)
     events.register_first("before-call.sqs", note_action)
     # before-parameter-build sees the API parameters (before-call only sees the serialized request).

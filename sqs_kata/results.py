@@ -50,6 +50,8 @@ class Record(TypedDict):
     copied_reference: NotRequired[str]  # the reference file the learner's code loaded (sqs_kata.copying)
     # The learner function whose NotImplementedError failed the test (every stub's does): `verify` reads this.
     not_implemented: NotRequired[str]
+    hidden: NotRequired[bool]  # a hidden test (tests/hidden/): reports name it by its place only
+    hidden_index: NotRequired[int]
     workers: NotRequired[Any]  # the crash lab's worker processes (sqs_kata.worker_lab)
     ended: NotRequired[bool]  # learner code ended the grading process in this test (runner._after_halt)
     not_run: NotRequired[bool]  # the process ended before this test ran
@@ -131,6 +133,8 @@ class Recorder:
             record["not_implemented"] = props["not_implemented"]
         if "workers" in props:  # the crash lab's worker processes (sqs_kata.worker_lab)
             record["workers"] = props["workers"]
+        if "hidden" in props:  # a hidden test (tests/hidden/): reports keep its name to the teacher
+            record["hidden"] = props["hidden"]
         if report.when == "call":
             record["output"] = report.capstdout  # what the learner printed (stderr carries servers' logs)
         if report.when == "call" or report.outcome != "passed":
@@ -412,6 +416,9 @@ def summarize(records: Iterable[Record], exercises: Sequence[Exercise], root: Pa
     by_slug: dict[str, list[Record]] = {}
     for record in records:
         by_slug.setdefault(record.get("exercise") or "", []).append(record)
+    for group in by_slug.values():  # hidden tests are numbered in their exercise, for report names
+        for index, record in enumerate((r for r in group if r.get("hidden")), start=1):
+            record["hidden_index"] = index
     return [ExerciseResult(e, (root / e.test_file).is_file(), by_slug.get(e.slug, [])) for e in exercises]
 
 
@@ -436,8 +443,22 @@ def total_score(results: Sequence[ExerciseResult]) -> tuple[float, float]:
 
 
 def report_name(record: Record, exercise: Exercise) -> str:
-    """'01 · test_send_text_puts_the_body_on_the_queue[moto]': unique, and says which exercise."""
+    """'01 · test_send_text_puts_the_body_on_the_queue[moto]': unique, and says which exercise.
+
+    A hidden test keeps its name to itself: '01 · hidden test 3' (its place among the hidden tests)."""
+    if record.get("hidden"):
+        return f"{exercise.number:02d} · hidden test {record.get('hidden_index', '?')}"
     return f"{exercise.number:02d} · {record['nodeid'].split('::', 1)[-1]}"
+
+
+def hidden_message(record: Record) -> str:
+    """What a report says about a hidden test: that it failed, never what it checks -- except that a function it
+    calls is still the stub, which the learner knows already."""
+    if record["outcome"] == "passed":
+        return ""
+    stub = " (not implemented yet)" if "not implemented yet" in (record.get("message") or "") else ""
+    return messages.say(f"這是一個隱藏測試：沒有通過{stub}（內容不公開）。",
+                        f"A hidden test: it did not pass{stub} (its content is not shown).")
 
 
 # --- Report formats ---------------------------------------------------------------------------------
@@ -459,6 +480,13 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
                 "status": _EXERCISM_STATUS.get(record["outcome"], "error"),
                 "task_id": result.exercise.number,
             }
+            if record.get("hidden"):  # the copy note, yes; the test's own message and output, no
+                if record["outcome"] != "passed":
+                    test["message"] = _noted(result.copy_note, hidden_message(record))
+                if result.copy_note:
+                    test["output"] = result.copy_note
+                tests.append(test)
+                continue
             if record["outcome"] != "passed":
                 test["message"] = _noted(result.copy_note, record.get("message") or record["outcome"])
             # exercism keeps a per-test message for failures only: the note goes in every test's output.
@@ -497,6 +525,8 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
                                                               or record["outcome"])),
                 "visibility": visibility,
             }
+            if record.get("hidden"):  # Gradescope shows it to the teacher only (extra_data is never shown)
+                test.update(output=_noted(result.copy_note, hidden_message(record)), visibility="hidden")
             extra: dict[str, Any] = {}
             if result.copied_reference:  # extra_data: for scripts reading the export, never shown to the student
                 extra["copied_reference"] = result.copied_reference

@@ -125,14 +125,18 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
         except KeyboardInterrupt:
             process.wait()  # the child got the same Ctrl-C; let it tidy up (queues, servers)
             raise
-        records, stopped = results.read_records(report)
-        halt = results.read_halt(report)
-    returncode = process.wait()  # already ended (see _collect): its exit code, an int for mypy too
+        return outcome(report, process.wait(), output, errors, command)  # already ended (see _collect)
+
+
+def outcome(report: Path, returncode: int, output: str, errors: str, command: Sequence[str] = ()) -> Run:
+    """What a finished pytest child that recorded into `report` (--kata-json) did (also for `class grade`)."""
+    records, stopped = results.read_records(report)
+    halt = results.read_halt(report)
     if halt is not None:
         records, ended, problem = _after_halt(halt, returncode, stopped, output, errors)
-        return Run(returncode, records, output, errors, problem, command, ended)
+        return Run(returncode, records, output, errors, problem, list(command), ended)
     problem = None if returncode in GRADED else _problem(returncode, stopped, output, errors)
-    return Run(returncode, records, output, errors, problem, command)
+    return Run(returncode, records, output, errors, problem, list(command))
 
 
 def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output: str,

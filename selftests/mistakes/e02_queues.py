@@ -91,6 +91,12 @@ def list_queue_names(sqs, prefix, page_size=MAX_LIST_PAGE):
             return sorted(_names)
         params["NextToken"] = page["NextToken"]
 ''', "test_list_queue_names_matches_names_that_start_with_the_prefix", "nothing kept", "contract"),
+    # Caught by a hidden test (tests/hidden/test_02_queues_hidden.py), as the visible paging test catches it too.
+    Wrong("list-names-of-the-first-page-only", "list_queue_names", '''\
+def list_queue_names(sqs, prefix, page_size=MAX_LIST_PAGE):
+    urls = sqs.list_queues(QueueNamePrefix=prefix, MaxResults=page_size).get("QueueUrls", [])
+    return sorted(url.rsplit("/", 1)[-1] for url in urls)
+''', "test_list_queue_names_one_per_page_gives_every_name", "NextToken", "edge"),
 ]
 
 VALID = [

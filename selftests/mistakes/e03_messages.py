@@ -188,6 +188,18 @@ import sys
 def fits_in_one_message(body):
     return sys.getsizeof(body) <= MAX_MESSAGE_BYTES
 ''', "test_fits_in_one_message_near_the_limit_for_any_character_width", "bytes in UTF-8", "edge"),
+    # Caught by a hidden test (tests/hidden/test_03_messages_hidden.py): one receive holds at most 10 messages.
+    Wrong("consume-one-receive-only", "consume_all", '''\
+def consume_all(sqs, queue_url, handle, wait_seconds=1):
+    handled = 0
+    messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                   WaitTimeSeconds=wait_seconds).get("Messages", [])
+    for message in messages:
+        handle(message["Body"])
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        handled += 1
+    return handled
+''', "test_consume_all_empties_a_queue_of_more_than_two_receives", "more than two receives hold", "edge"),
 ]
 
 VALID = [
