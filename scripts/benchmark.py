@@ -35,8 +35,12 @@ def timed_pytest(*args: str) -> tuple[float, int, list[dict]]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "kata.json"
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--kata-target=solutions",
-                               f"--kata-json={report}", *args], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "--kata-target=solutions", f"--kata-json={report}", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         elapsed = time.perf_counter() - started
         records = json.loads(report.read_text()) if report.exists() else []
     if proc.returncode != 0:
@@ -57,8 +61,12 @@ def check_times(runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "sqs_kata.cli", "--kata-target=solutions", "check", "1"],
-                              cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "sqs_kata.cli", "--kata-target=solutions", "check", "1"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         times.append(time.perf_counter() - started)
         if proc.returncode != 0:
             sys.exit(f"sqs-kata check 1 failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
@@ -70,8 +78,14 @@ def watch_times(runs: int) -> list[float]:
     folder = Path(tempfile.mkdtemp(prefix="sqs-kata-bench-"))
     shutil.copytree(ROOT / "solutions", folder, dirs_exist_ok=True)
     env = {**os.environ, "SQS_KATA_LANG": "en", "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.Popen([sys.executable, "-m", "sqs_kata.cli", f"--kata-target={folder}", "watch"], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sqs_kata.cli", f"--kata-target={folder}", "watch"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
 
     def wait_for(text: str) -> None:
@@ -103,8 +117,14 @@ def parallel_side_by_side(workers: int) -> dict[str, object]:
     serial, _, _ = timed_pytest("--sqs-backend=elasticmq", "-p", "no:randomly")
     parallel, tests_parallel, records = timed_pytest("--sqs-backend=elasticmq", "-p", "no:randomly", "-n", str(workers))
     failed = sum(r.get("outcome") in ("failed", "error") for r in records)
-    return {"elasticmq_serial_s": round(serial, 2), "elasticmq_parallel_s": round(parallel, 2),
-            "workers": workers, "ratio": round(parallel / serial, 3), "tests": tests_parallel, "failed": failed}
+    return {
+        "elasticmq_serial_s": round(serial, 2),
+        "elasticmq_parallel_s": round(parallel, 2),
+        "workers": workers,
+        "ratio": round(parallel / serial, 3),
+        "tests": tests_parallel,
+        "failed": failed,
+    }
 
 
 def main() -> int:
@@ -121,37 +141,52 @@ def main() -> int:
     if args.feedback:
         checks = check_times(args.runs)
         figures["check_s"] = round(statistics.median(checks), 2)
-        print(f"sqs-kata check 1:      median {statistics.median(checks):.2f} s over {args.runs} runs "
-              f"{[round(t, 2) for t in checks]}   goal <= 1.0 s")
+        print(
+            f"sqs-kata check 1:      median {statistics.median(checks):.2f} s over {args.runs} runs "
+            f"{[round(t, 2) for t in checks]}   goal <= 1.0 s"
+        )
         saves = watch_times(args.runs)
         figures["watch_save_to_verdict_s"] = round(statistics.median(saves), 2)
-        print(f"watch, save->verdict:  median {statistics.median(saves):.2f} s over {args.runs} saves "
-              f"{[round(t, 2) for t in saves]}   goal <= 0.5 s")
+        print(
+            f"watch, save->verdict:  median {statistics.median(saves):.2f} s over {args.runs} saves "
+            f"{[round(t, 2) for t in saves]}   goal <= 0.5 s"
+        )
     if args.parallel:
         side = parallel_side_by_side(args.parallel)
         figures.update(side)
-        print(f"ElasticMQ full grade:  {side['elasticmq_serial_s']} s one by one, {side['elasticmq_parallel_s']} s "
-              f"with {args.parallel} workers on one server: ratio {side['ratio']} ({side['failed']} failed)"
-              "   goal <= 0.35")
+        print(
+            f"ElasticMQ full grade:  {side['elasticmq_serial_s']} s one by one, {side['elasticmq_parallel_s']} s "
+            f"with {args.parallel} workers on one server: ratio {side['ratio']} ({side['failed']} failed)"
+            "   goal <= 0.35"
+        )
     if args.only_extra:
         if args.json:
             Path(args.json).write_text(json.dumps(figures, indent=1))
         return 0
     full, full_runs, tests = median_of(args.runs, "--sqs-backend=moto")
     figures["moto_full_grade_s"] = round(full, 2)
-    print(f"full grade, moto:      median {full:.2f} s over {args.runs} runs {[round(t, 2) for t in full_runs]} "
-          f"({tests} tests)   goal <= 5 s")
+    print(
+        f"full grade, moto:      median {full:.2f} s over {args.runs} runs {[round(t, 2) for t in full_runs]} "
+        f"({tests} tests)   goal <= 5 s"
+    )
     one, one_runs, tests = median_of(args.runs, "--sqs-backend=moto", ONE_EXERCISE)
     figures["moto_one_exercise_s"] = round(one, 2)
-    print(f"one exercise, moto:    median {one:.2f} s over {args.runs} runs {[round(t, 2) for t in one_runs]} "
-          f"({tests} tests in {ONE_EXERCISE})   goal <= 1.5 s")
+    print(
+        f"one exercise, moto:    median {one:.2f} s over {args.runs} runs {[round(t, 2) for t in one_runs]} "
+        f"({tests} tests in {ONE_EXERCISE})   goal <= 1.5 s"
+    )
     if args.elasticmq:
         wall, tests, records = timed_pytest("--sqs-backend=elasticmq")
         waited = sum(r.get("waited", 0.0) for r in records)
-        figures.update(elasticmq_full_grade_s=round(wall, 2), elasticmq_forced_waits_s=round(waited, 2),
-                       elasticmq_ratio=round(wall / waited, 2) if waited else None)
-        print(f"full grade, ElasticMQ: {wall:.2f} s wall ({tests} tests), forced waits {waited:.2f} s, "
-              f"ratio {wall / waited if waited else float('nan'):.2f}   goal <= 1.3")
+        figures.update(
+            elasticmq_full_grade_s=round(wall, 2),
+            elasticmq_forced_waits_s=round(waited, 2),
+            elasticmq_ratio=round(wall / waited, 2) if waited else None,
+        )
+        print(
+            f"full grade, ElasticMQ: {wall:.2f} s wall ({tests} tests), forced waits {waited:.2f} s, "
+            f"ratio {wall / waited if waited else float('nan'):.2f}   goal <= 1.3"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
     return 0

@@ -35,9 +35,17 @@ def expected_totals(numbers: set[int]) -> dict[str, float | None]:
         return float(sum(e.points for e in manifest.load() if e.number in chosen and e.number in numbers))
 
     full = points(*numbers)
-    return {"reference": full, "copied": full, "stubs": 0.0, "tampered": 0.0, "partial": points(1, 2, 3, 4, 5),
-            "crashing": full - points(15), "hanging": full - points(14), "syntax": full - points(3),
-            "hostile": None}  # hostile: below full (it deletes its own test queues too), checked separately
+    return {
+        "reference": full,
+        "copied": full,
+        "stubs": 0.0,
+        "tampered": 0.0,
+        "partial": points(1, 2, 3, 4, 5),
+        "crashing": full - points(15),
+        "hanging": full - points(14),
+        "syntax": full - points(3),
+        "hostile": None,
+    }  # hostile: below full (it deletes its own test queues too), checked separately
 
 
 def main() -> int:
@@ -53,8 +61,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sqs-kata-bench-") as folder:
         subs, out = Path(folder) / "subs", Path(folder) / "out"
         made = fake_class.make_class(subs, args.count)
-        command = [sys.executable, "-m", "sqs_kata.cli", "class", "grade", str(subs), "--out", str(out),
-                   "--sqs-backend", args.backend, "--time-limit", f"{args.time_limit:g}", "--lang", "en"]
+        command = [
+            sys.executable,
+            "-m",
+            "sqs_kata.cli",
+            "class",
+            "grade",
+            str(subs),
+            "--out",
+            str(out),
+            "--sqs-backend",
+            args.backend,
+            "--time-limit",
+            f"{args.time_limit:g}",
+            "--lang",
+            "en",
+        ]
         if args.shared:
             command.append("--shared-server")
         if args.jobs:
@@ -71,17 +93,22 @@ def main() -> int:
             return 1
         rows = {row["student"]: row for row in gradebook.read(out / gradebook.FILE)}
 
-    graded = manifest.load() if not args.exercises else [
-        e for e in manifest.load() if e.number in _numbers(args.exercises)]
+    graded = (
+        manifest.load() if not args.exercises else [e for e in manifest.load() if e.number in _numbers(args.exercises)]
+    )
     expected = expected_totals({e.number for e in graded})
     by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
     for student, kind in made:
         by_kind[kind].append(rows[student])
     wrong = []
-    print(f"{args.count} submissions on {args.backend}{' (one shared server)' if args.shared else ''}, "
-          f"jobs={args.jobs or os.cpu_count()}, cores={os.cpu_count()}")
-    print(f"wall {wall:.1f} s, {wall / args.count:.2f} s per submission; "
-          f"load average before {load_before[0]:.2f}/{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f}")
+    print(
+        f"{args.count} submissions on {args.backend}{' (one shared server)' if args.shared else ''}, "
+        f"jobs={args.jobs or os.cpu_count()}, cores={os.cpu_count()}"
+    )
+    print(
+        f"wall {wall:.1f} s, {wall / args.count:.2f} s per submission; "
+        f"load average before {load_before[0]:.2f}/{load_before[1]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f}"
+    )
     print(f"{'kind':<10} {'n':>3} {'totals':<24} {'expected':>8} {'mean s':>7}  problems (first row)")
     for kind in fake_class.KINDS:
         kind_rows = by_kind.get(kind, [])
@@ -93,8 +120,10 @@ def main() -> int:
         if not ok:
             wrong.append(kind)
         mean = sum(float(r["duration_s"]) for r in kind_rows) / len(kind_rows)
-        print(f"{kind:<10} {len(kind_rows):>3} {', '.join(f'{t:g}' for t in totals):<24} "
-              f"{'<full' if want is None else f'{want:g}':>8} {mean:>7.1f}  {kind_rows[0]['problems'][:80]}")
+        print(
+            f"{kind:<10} {len(kind_rows):>3} {', '.join(f'{t:g}' for t in totals):<24} "
+            f"{'<full' if want is None else f'{want:g}':>8} {mean:>7.1f}  {kind_rows[0]['problems'][:80]}"
+        )
     print("every kind got what it earned" if not wrong else f"WRONG totals: {', '.join(wrong)}")
     return 1 if wrong else 0
 

@@ -37,7 +37,7 @@ from sqs_kata import manifest  # noqa: E402
 KINDS = ("reference", "stubs", "partial", "crashing", "hanging", "hostile", "copied", "syntax", "tampered")
 SURNAMES = ("王", "陳", "林", "張", "李", "Chen", "Lin", "黃", "吳", "劉")
 
-HOSTILE_DELETE = '''
+HOSTILE_DELETE = """
 def delete_queue(sqs, name):
     import os, pathlib
     # Hostile: take every queue this client can list with it, try the server's whole list, write outside.
@@ -63,7 +63,7 @@ def delete_queue(sqs, name):
         return False
     sqs.delete_queue(QueueUrl=url)
     return True
-'''
+"""
 
 
 def student_name(index: int, kind: str) -> str:
@@ -71,13 +71,19 @@ def student_name(index: int, kind: str) -> str:
 
 
 def _solutions() -> dict[str, str]:
-    return {e.filename: (ROOT / "solutions" / e.filename).read_text(encoding="utf-8") for e in manifest.load()
-            if (ROOT / "solutions" / e.filename).is_file()}
+    return {
+        e.filename: (ROOT / "solutions" / e.filename).read_text(encoding="utf-8")
+        for e in manifest.load()
+        if (ROOT / "solutions" / e.filename).is_file()
+    }
 
 
 def _stubs() -> dict[str, str]:
-    return {e.filename: (ROOT / "exercises" / e.filename).read_text(encoding="utf-8") for e in manifest.load()
-            if (ROOT / "exercises" / e.filename).is_file()}
+    return {
+        e.filename: (ROOT / "exercises" / e.filename).read_text(encoding="utf-8")
+        for e in manifest.load()
+        if (ROOT / "exercises" / e.filename).is_file()
+    }
 
 
 def _file_of(number: int) -> str:
@@ -92,12 +98,13 @@ def _replace_functions(source: str, make: Callable[[ast.FunctionDef], str | None
     for node in sorted((n for n in tree.body if isinstance(n, ast.FunctionDef)), key=lambda n: -n.lineno):
         new = make(node)
         if new is not None:
-            lines[node.lineno - 1:node.end_lineno] = [new]
+            lines[node.lineno - 1 : node.end_lineno] = [new]
     return "".join(lines)
 
 
 def _renamed(source: str) -> str:
     """Every local name and argument renamed (what a student hiding a copy does)."""
+
     class Renamer(ast.NodeTransformer):
         def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
             # Local variables only: arguments keep their names (tests may pass them by keyword).
@@ -122,11 +129,13 @@ def files_of(kind: str) -> dict[str, str]:
     if kind == "crashing":
         files[_file_of(15)] += "\nimport os\n\nos._exit(3)  # ends the grading process when imported\n"
     elif kind == "hanging":
-        files[_file_of(14)] = _replace_functions(files[_file_of(14)], lambda node: (
-            f"def {node.name}(*args, **kwargs):\n    while True:\n        pass\n"))
+        files[_file_of(14)] = _replace_functions(
+            files[_file_of(14)], lambda node: f"def {node.name}(*args, **kwargs):\n    while True:\n        pass\n"
+        )
     elif kind == "hostile":
-        files[_file_of(2)] = _replace_functions(files[_file_of(2)], lambda node: (
-            HOSTILE_DELETE.lstrip("\n") if node.name == "delete_queue" else None))
+        files[_file_of(2)] = _replace_functions(
+            files[_file_of(2)], lambda node: HOSTILE_DELETE.lstrip("\n") if node.name == "delete_queue" else None
+        )
     elif kind == "copied":
         files = {name: _renamed(text) for name, text in files.items()}
     elif kind == "syntax":

@@ -113,14 +113,23 @@ class _Site:
 
 
 COMPARE_SWAPS: dict[type[ast.cmpop], tuple[type[ast.cmpop], ...]] = {
-    ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,),
-    ast.Lt: (ast.LtE, ast.Gt), ast.LtE: (ast.Lt,),
-    ast.Gt: (ast.GtE, ast.Lt), ast.GtE: (ast.Gt,),
-    ast.In: (ast.NotIn,), ast.NotIn: (ast.In,),
-    ast.Is: (ast.IsNot,), ast.IsNot: (ast.Is,),
+    ast.Eq: (ast.NotEq,),
+    ast.NotEq: (ast.Eq,),
+    ast.Lt: (ast.LtE, ast.Gt),
+    ast.LtE: (ast.Lt,),
+    ast.Gt: (ast.GtE, ast.Lt),
+    ast.GtE: (ast.Gt,),
+    ast.In: (ast.NotIn,),
+    ast.NotIn: (ast.In,),
+    ast.Is: (ast.IsNot,),
+    ast.IsNot: (ast.Is,),
 }
 BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
-    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.FloorDiv: ast.Div, ast.Mod: ast.Mult,
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.FloorDiv: ast.Div,
+    ast.Mod: ast.Mult,
 }
 
 
@@ -137,7 +146,7 @@ def _compare(site: _Site) -> Iterator[Replacement]:
     if isinstance(node, ast.Compare):
         for i, op in enumerate(node.ops):
             for swap in COMPARE_SWAPS.get(type(op), ()):
-                yield _with(node, ops=[*node.ops[:i], swap(), *node.ops[i + 1:]])
+                yield _with(node, ops=[*node.ops[:i], swap(), *node.ops[i + 1 :]])
 
 
 def _boolop(site: _Site) -> Iterator[Replacement]:
@@ -174,8 +183,12 @@ def _bool(site: _Site) -> Iterator[Replacement]:
 def _string(site: _Site) -> Iterator[Replacement]:
     node = site.node
     # Literal parts of an f-string are prose, and changing them gives an f-string ast.unparse renders oddly.
-    if (isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= STRING_MAX_CHARS
-            and not isinstance(site.parent, ast.JoinedStr)):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and len(node.value) <= STRING_MAX_CHARS
+        and not isinstance(site.parent, ast.JoinedStr)
+    ):
         yield ast.Constant(node.value + "X")
 
 
@@ -183,21 +196,23 @@ def _kwarg(site: _Site) -> Iterator[Replacement]:
     node = site.node
     if isinstance(node, ast.Call):
         for i in range(len(node.keywords)):
-            yield _with(node, keywords=node.keywords[:i] + node.keywords[i + 1:])
+            yield _with(node, keywords=node.keywords[:i] + node.keywords[i + 1 :])
 
 
 def _dict_entry(site: _Site) -> Iterator[Replacement]:
     node = site.node
     if isinstance(node, ast.Dict):
         for i in range(len(node.keys)):
-            yield _with(node, keys=node.keys[:i] + node.keys[i + 1:], values=node.values[:i] + node.values[i + 1:])
+            yield _with(node, keys=node.keys[:i] + node.keys[i + 1 :], values=node.values[:i] + node.values[i + 1 :])
 
 
 def _delete(site: _Site) -> Iterator[Replacement]:
     node = site.node
-    if (isinstance(node, (ast.Assign, ast.AugAssign))
-            or (isinstance(node, ast.AnnAssign) and node.value is not None)
-            or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))):
+    if (
+        isinstance(node, (ast.Assign, ast.AugAssign))
+        or (isinstance(node, ast.AnnAssign) and node.value is not None)
+        or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))
+    ):
         yield ast.Pass()
 
 
@@ -231,9 +246,19 @@ def _try_unwrap(site: _Site) -> Iterator[Replacement]:
 
 
 OPERATORS: dict[str, Callable[[_Site], Iterator[Replacement]]] = {
-    "compare": _compare, "boolop": _boolop, "unary-not": _unary_not, "binop": _binop,
-    "number": _number, "bool": _bool, "string": _string, "kwarg": _kwarg, "dict-entry": _dict_entry,
-    "delete": _delete, "return-none": _return_none, "loop-jump": _loop_jump, "slice": _slice,
+    "compare": _compare,
+    "boolop": _boolop,
+    "unary-not": _unary_not,
+    "binop": _binop,
+    "number": _number,
+    "bool": _bool,
+    "string": _string,
+    "kwarg": _kwarg,
+    "dict-entry": _dict_entry,
+    "delete": _delete,
+    "return-none": _return_none,
+    "loop-jump": _loop_jump,
+    "slice": _slice,
     "try-unwrap": _try_unwrap,
 }
 
@@ -243,12 +268,16 @@ def _is_none(node: ast.AST) -> bool:
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str))
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
 
 
-def _body_statements(node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
-                     path: NodePath) -> Iterator[tuple[ast.stmt, NodePath]]:
+def _body_statements(
+    node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, path: NodePath
+) -> Iterator[tuple[ast.stmt, NodePath]]:
     """The statements of a body, without its docstring."""
     for i, statement in enumerate(node.body):
         if i == 0 and _is_docstring(statement):
@@ -264,15 +293,20 @@ _SKIPPED_FIELDS: set[tuple[type[ast.AST], str]] = {(ast.AnnAssign, "annotation")
 
 def _imports_for_type_checkers(statement: ast.stmt) -> bool:
     """`if TYPE_CHECKING: from ... import ...`: imports for editors only, never run, like an annotation."""
-    return (isinstance(statement, ast.If) and isinstance(statement.test, ast.Name)
-            and statement.test.id == "TYPE_CHECKING")
+    return (
+        isinstance(statement, ast.If) and isinstance(statement.test, ast.Name) and statement.test.id == "TYPE_CHECKING"
+    )
 
 
 def _sites(tree: ast.Module) -> Iterator[_Site]:
     """Every node of function bodies and module-level statements, in source order, with its scope."""
 
-    def scope_body(node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, path: NodePath,
-                   ancestors: tuple[ast.AST, ...], scope: str) -> Iterator[_Site]:
+    def scope_body(
+        node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+        path: NodePath,
+        ancestors: tuple[ast.AST, ...],
+        scope: str,
+    ) -> Iterator[_Site]:
         for statement, statement_path in _body_statements(node, path):
             if isinstance(statement, (ast.Import, ast.ImportFrom)) or _imports_for_type_checkers(statement):
                 continue
@@ -303,7 +337,7 @@ def _sites(tree: ast.Module) -> Iterator[_Site]:
 def _one_line(text: str, limit: int | None = SNIPPET_CHARS) -> str:
     """Multi-line code (a try statement) on one line; shortened for display when `limit` is given."""
     text = " ⏎ ".join(line.strip() for line in text.splitlines() if line.strip())
-    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unparse(replacement: Replacement) -> str:
@@ -346,7 +380,7 @@ def _replace(parent: ast.AST, field_name: str, index: int | None, replacement: R
         setattr(parent, field_name, replacement)
     else:
         items = getattr(parent, field_name)
-        items[index:index + 1] = replacement if isinstance(replacement, list) else [replacement]
+        items[index : index + 1] = replacement if isinstance(replacement, list) else [replacement]
 
 
 def mutant_id(exercise: str, function: str, operator: str, original: str, mutated: str, occurrence: int) -> str:
@@ -367,12 +401,19 @@ def generate(source: str, exercise: str) -> list[Mutant]:
                 key = (site.scope, operator, original, mutated)
                 occurrence = seen[key]
                 seen[key] += 1
-                mutants.append(Mutant(
-                    id=mutant_id(exercise, site.scope, operator, original, mutated, occurrence),
-                    exercise=exercise, function=site.scope, operator=operator,
-                    line=getattr(site.node, "lineno", 0), original=_one_line(original), mutated=_one_line(mutated),
-                    path=site.path, replacement=replacement,
-                ))
+                mutants.append(
+                    Mutant(
+                        id=mutant_id(exercise, site.scope, operator, original, mutated, occurrence),
+                        exercise=exercise,
+                        function=site.scope,
+                        operator=operator,
+                        line=getattr(site.node, "lineno", 0),
+                        original=_one_line(original),
+                        mutated=_one_line(mutated),
+                        path=site.path,
+                        replacement=replacement,
+                    )
+                )
     return mutants
 
 
@@ -447,17 +488,36 @@ def _kill(proc: subprocess.Popen[str]) -> None:
 
 def _run_pytest(target: Path, test_file: str, backend: str, config: RunConfig) -> tuple[int | None, str]:
     """Grade `target` with one test file on one backend. Returns (exit code or None on timeout, output)."""
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-               f"--sqs-backend={backend}", f"--kata-target={target}", f"--timeout={config.pytest_timeout}",
-               test_file]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        f"--sqs-backend={backend}",
+        f"--kata-target={target}",
+        f"--timeout={config.pytest_timeout}",
+        test_file,
+    ]
     # No .pyc files: each temp dir is graded once. English output, whatever the locale.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "SQS_KATA_LANG": "en"}
     # A session of its own, so a timeout can kill pytest together with what it started (a Java ElasticMQ).
     with _running_lock:
         if _stopping.is_set():
             return -1, "interrupted"
-        proc = subprocess.Popen(command, cwd=config.grader_root, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            cwd=config.grader_root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         _running.add(proc)
     try:
         output, _ = proc.communicate(timeout=config.process_timeout)
@@ -518,8 +578,7 @@ class Exercise:
 def select_exercises(numbers: Sequence[int] | None, root: Path = ROOT) -> list[Exercise]:
     from sqs_kata import manifest
 
-    known = {e.number: Exercise(e.number, e.slug, e.filename, e.test_file)
-             for e in manifest.load(root / "kata.toml")}
+    known = {e.number: Exercise(e.number, e.slug, e.filename, e.test_file) for e in manifest.load(root / "kata.toml")}
     if numbers:
         unknown = sorted(set(numbers) - set(known))
         if unknown:
@@ -528,8 +587,9 @@ def select_exercises(numbers: Sequence[int] | None, root: Path = ROOT) -> list[E
     return list(known.values())
 
 
-def in_parallel(work: Callable[[T], R], items: Sequence[T], jobs: int,
-                on_done: Callable[[int, R], None] = lambda done, result: None) -> list[tuple[T, R]]:
+def in_parallel(
+    work: Callable[[T], R], items: Sequence[T], jobs: int, on_done: Callable[[int, R], None] = lambda done, result: None
+) -> list[tuple[T, R]]:
     """work(item) for every item on `jobs` threads; on_done(count so far, result) as each one finishes."""
     pool = ThreadPoolExecutor(max_workers=jobs)
     try:
@@ -552,21 +612,26 @@ def baseline(exercises: list[Exercise], config: RunConfig, jobs: int) -> dict[st
 
     Returns, per exercise, how many of its tests each backend skips: no mutant can be killed by those there.
     """
+
     def unmutated(e: Exercise) -> Grade:
         return grade(e.filename, round_trip(config.snapshot[e.filename]), e.test_file, config)
 
     grades = dict(in_parallel(unmutated, exercises, jobs))
     failures = {exercise: g for exercise, g in grades.items() if g.status != "survived"}
     for exercise, g in failures.items():
-        print(f"\nBASELINE FAILED: {exercise.test_file} on {g.killed_by} ({g.status}, exit code {g.exit_code}) "
-              f"with the unmutated solutions/{exercise.filename}:\n{g.output[-3000:]}", file=sys.stderr)
+        print(
+            f"\nBASELINE FAILED: {exercise.test_file} on {g.killed_by} ({g.status}, exit code {g.exit_code}) "
+            f"with the unmutated solutions/{exercise.filename}:\n{g.output[-3000:]}",
+            file=sys.stderr,
+        )
     if failures:
         sys.exit("The unmutated solutions must pass their tests before mutants mean anything; fix that first.")
     return {exercise.slug: g.skipped for exercise, g in grades.items()}
 
 
-def run_mutants(mutants: list[Mutant], exercises: dict[str, Exercise], config: RunConfig, jobs: int,
-                equivalents: dict[str, str]) -> list[Result]:
+def run_mutants(
+    mutants: list[Mutant], exercises: dict[str, Exercise], config: RunConfig, jobs: int, equivalents: dict[str, str]
+) -> list[Result]:
     def one(mutant: Mutant) -> Result:
         exercise = exercises[mutant.exercise]
         started = time.perf_counter()
@@ -595,9 +660,17 @@ def summarize(results: list[Result], exercises: list[Exercise]) -> list[dict[str
         count = Counter(r.status for r in mine)
         killed = count["killed"] + count["timeout"]
         scored = len(mine) - count["equivalent"]
-        rows.append({"exercise": slug, "mutants": len(mine), "equivalent": count["equivalent"], "killed": killed,
-                     "timeouts": count["timeout"], "survived": count["survived"],
-                     "score": round(100 * killed / scored, 1) if scored else None})
+        rows.append(
+            {
+                "exercise": slug,
+                "mutants": len(mine),
+                "equivalent": count["equivalent"],
+                "killed": killed,
+                "timeouts": count["timeout"],
+                "survived": count["survived"],
+                "score": round(100 * killed / scored, 1) if scored else None,
+            }
+        )
     return rows
 
 
@@ -611,16 +684,20 @@ def print_table(rows: list[dict[str, object]]) -> None:
         table.add_column(name, justify="right", no_wrap=True)
     for row in rows:
         score = "-" if row["score"] is None else f"{row['score']:.1f}"
-        table.add_row(*(str(row[k]) for k in ("exercise", "mutants", "equivalent", "killed", "timeouts",
-                                              "survived")), score, end_section=row is rows[-2])
+        table.add_row(
+            *(str(row[k]) for k in ("exercise", "mutants", "equivalent", "killed", "timeouts", "survived")),
+            score,
+            end_section=row is rows[-2],
+        )
     # Piped output (a log, CI) gets rich's 80 columns, too narrow for the whole table: give it room.
     Console(width=None if sys.stdout.isatty() else 100).print(table)
 
 
 def print_skips(skipped: dict[str, dict[str, int]]) -> None:
     """Tests a backend skips cannot kill anything there: say so, or their survivors look like weak tests."""
-    notes = [f"{slug}: {n} on {backend}" for slug, per_backend in skipped.items()
-             for backend, n in per_backend.items() if n]
+    notes = [
+        f"{slug}: {n} on {backend}" for slug, per_backend in skipped.items() for backend, n in per_backend.items() if n
+    ]
     if notes:
         print("Tests skipped by the unmutated baseline (their mutants can survive untested): " + "; ".join(notes))
 
@@ -639,23 +716,42 @@ def print_mutants(title: str, results: list[Result], equivalents: dict[str, str]
             print(f"        equivalent{killed}: {equivalents[m.id]}")
 
 
-def to_json(results: list[Result], rows: list[dict[str, object]], skipped: dict[str, dict[str, int]],
-            equivalents: dict[str, str], config: RunConfig, wall: float) -> dict[str, object]:
+def to_json(
+    results: list[Result],
+    rows: list[dict[str, object]],
+    skipped: dict[str, dict[str, int]],
+    equivalents: dict[str, str],
+    config: RunConfig,
+    wall: float,
+) -> dict[str, object]:
     mutants = []
     for r in results:
         m = r.mutant
         record: dict[str, object] = {
-            "id": m.id, "exercise": m.exercise, "function": m.function, "operator": m.operator, "line": m.line,
-            "original": m.original, "mutated": m.mutated, "status": r.status, "killed_by": r.killed_by,
-            "seconds": round(r.seconds, 2), "exit_code": r.exit_code,
+            "id": m.id,
+            "exercise": m.exercise,
+            "function": m.function,
+            "operator": m.operator,
+            "line": m.line,
+            "original": m.original,
+            "mutated": m.mutated,
+            "status": r.status,
+            "killed_by": r.killed_by,
+            "seconds": round(r.seconds, 2),
+            "exit_code": r.exit_code,
         }
         if m.id in equivalents:
             record["reason"] = equivalents[m.id]
         if r.output:
             record["output"] = r.output
         mutants.append(record)
-    return {"backends": list(config.backends), "wall_seconds": round(wall, 1), "summary": rows,
-            "skipped_tests": skipped, "mutants": mutants}
+    return {
+        "backends": list(config.backends),
+        "wall_seconds": round(wall, 1),
+        "summary": rows,
+        "skipped_tests": skipped,
+        "mutants": mutants,
+    }
 
 
 # ----------------------------------------------------------------------------------------------- main
@@ -675,8 +771,11 @@ def freeze(dest: Path, revision: str) -> None:
     committed at a git revision. Run from there, `python -m pytest` imports this sqs_kata (the current
     directory comes first on sys.path, before the editable install's finder)."""
     if revision:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision, "--",
-                                  *GRADER_PATHS], capture_output=True, check=False)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "--", *GRADER_PATHS],
+            capture_output=True,
+            check=False,
+        )
         if archive.returncode != 0:
             sys.exit(f"git archive {revision} failed: {archive.stderr.decode(errors='replace').strip()}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -697,20 +796,34 @@ def all_mutants(exercises: list[Exercise], snapshot: dict[str, str]) -> list[Mut
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--exercise", type=int, nargs="+", metavar="N", help="only these exercise numbers")
-    parser.add_argument("--backend", action="append", metavar="SPEC",
-                        help="an --sqs-backend value (moto, moto-server, elasticmq, or a URL such as "
-                             "http://127.0.0.1:9324); repeat: a mutant is killed if any backend kills it "
-                             "(default: moto)")
+    parser.add_argument(
+        "--backend",
+        action="append",
+        metavar="SPEC",
+        help="an --sqs-backend value (moto, moto-server, elasticmq, or a URL such as "
+        "http://127.0.0.1:9324); repeat: a mutant is killed if any backend kills it "
+        "(default: moto)",
+    )
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel pytest processes")
     parser.add_argument("--show-survivors", action="store_true", help="print every survivor and equivalent")
     parser.add_argument("--json", metavar="FILE", help="write every mutant and its outcome as JSON")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit, running nothing")
-    parser.add_argument("--freeze", nargs="?", const="", default=None, metavar="REV",
-                        help="grade with a copy of tests/, sqs_kata/ and solutions/ taken at start, or as "
-                             "committed at git revision REV, so edits during the run do not mix in")
+    parser.add_argument(
+        "--freeze",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REV",
+        help="grade with a copy of tests/, sqs_kata/ and solutions/ taken at start, or as "
+        "committed at git revision REV, so edits during the run do not mix in",
+    )
     parser.add_argument("--timeout", type=int, default=PYTEST_TIMEOUT_S, help="per-test limit (s)")
-    parser.add_argument("--process-timeout", type=int, default=MUTANT_TIMEOUT_S,
-                        help="per pytest process limit (s); past it the mutant counts as killed (timeout)")
+    parser.add_argument(
+        "--process-timeout",
+        type=int,
+        default=MUTANT_TIMEOUT_S,
+        help="per pytest process limit (s); past it the mutant counts as killed (timeout)",
+    )
     return parser.parse_args(argv)
 
 
@@ -742,12 +855,19 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"{len(mutants)} mutants")
         return 0
 
-    config = RunConfig(backends=tuple(args.backend or ["moto"]), snapshot=snapshot, grader_root=root,
-                       pytest_timeout=args.timeout, process_timeout=args.process_timeout)
+    config = RunConfig(
+        backends=tuple(args.backend or ["moto"]),
+        snapshot=snapshot,
+        grader_root=root,
+        pytest_timeout=args.timeout,
+        process_timeout=args.process_timeout,
+    )
     jobs = max(1, args.jobs)
     frozen = "" if args.freeze is None else f", frozen copy of {args.freeze or 'the working tree'}"
-    print(f"{len(mutants)} mutants in {len(exercises)} exercise(s), backends {', '.join(config.backends)}, "
-          f"-j {jobs}{frozen}; baseline first")
+    print(
+        f"{len(mutants)} mutants in {len(exercises)} exercise(s), backends {', '.join(config.backends)}, "
+        f"-j {jobs}{frozen}; baseline first"
+    )
     skipped = baseline(exercises, config, jobs)
     results = run_mutants(mutants, {e.slug: e for e in exercises}, config, jobs, equivalents)
     wall = time.perf_counter() - started
@@ -762,8 +882,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print_mutants("Survivors", survivors)
         print_mutants("Equivalent (not scored)", [r for r in results if r.status == "equivalent"], equivalents)
     if misjudged:
-        print_mutants("Listed as equivalent, yet a test kills them: re-judge (or the test over-specifies)",
-                      misjudged, equivalents)
+        print_mutants(
+            "Listed as equivalent, yet a test kills them: re-judge (or the test over-specifies)", misjudged, equivalents
+        )
     if odd:
         # Exit codes other than 1 mean pytest itself stopped (usage error, collection error): perhaps a test
         # file was mid-edit, not a test catching the mutant. Counted as killed, but worth a look.
@@ -771,8 +892,10 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(to_json(results, rows, skipped, equivalents, config, wall), indent=1, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+        out.write_text(
+            json.dumps(to_json(results, rows, skipped, equivalents, config, wall), indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
         print(f"wrote {out}")
     print(f"wall time {wall:.1f} s")
     return 0

@@ -45,15 +45,20 @@ def one_by_one(client: Any, url: str, bodies: list[str]) -> None:
 
 def batched(client: Any, url: str, bodies: list[str]) -> None:
     for start in range(0, len(bodies), BATCH):
-        client.send_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "MessageBody": b} for i, b in enumerate(bodies[start:start + BATCH])])
+        client.send_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(bodies[start : start + BATCH])],
+        )
     left = len(bodies)
     while left:
         messages = client.receive_message(QueueUrl=url, MaxNumberOfMessages=BATCH, WaitTimeSeconds=1).get(
-            "Messages", [])
+            "Messages", []
+        )
         if messages:
-            client.delete_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+            client.delete_message_batch(
+                QueueUrl=url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+            )
             left -= len(messages)
 
 
@@ -88,8 +93,10 @@ def main() -> int:
     args = parser.parse_args()
     rows = [row for name in args.backends.split(",") for row in measure(name.strip(), args.messages)]
     price = pricing.PER_MILLION_REQUESTS["standard"]
-    print(f"| backend | way | messages/s | requests for {args.messages} messages | requests/message | "
-          f"$ per million messages |")
+    print(
+        f"| backend | way | messages/s | requests for {args.messages} messages | requests/message | "
+        f"$ per million messages |"
+    )
     print("|---|---|---:|---:|---:|---:|")
     for name, way, rate, requests in rows:
         per_message = requests / args.messages

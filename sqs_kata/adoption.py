@@ -62,8 +62,9 @@ def grader() -> Iterator[None]:
 def begin(test_client: Any) -> None:
     global _test_client, _used_in_test
     _test_client, _used_in_test = test_client, False
-    test_client.meta.events.register_first("provide-client-params.sqs", _note_foreign_request,
-                                           unique_id="sqs-kata-adoption")
+    test_client.meta.events.register_first(
+        "provide-client-params.sqs", _note_foreign_request, unique_id="sqs-kata-adoption"
+    )
     for client in list(_adopted):  # e.g. a module-level client from an earlier test: this test's now
         _share_events(client)
 

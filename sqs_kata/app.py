@@ -39,8 +39,11 @@ class Kata:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.options = runner.RunOptions(
-            backends=getattr(args, "sqs_backend", None), target=getattr(args, "kata_target", None),
-            lang=getattr(args, "lang", None), timeout=getattr(args, "timeout", None))
+            backends=getattr(args, "sqs_backend", None),
+            target=getattr(args, "kata_target", None),
+            lang=getattr(args, "lang", None),
+            timeout=getattr(args, "timeout", None),
+        )
         self.out = Console(highlight=False)
         self.err = Console(stderr=True, highlight=False)
         self.exercises = manifest.load()
@@ -53,10 +56,13 @@ class Kata:
 
     def test_files(self, exercises: Sequence[Exercise]) -> list[str]:
         """The test files of `exercises` that exist, the teacher's hidden tests included (a student edition has none)."""
-        return [file for e in exercises for file in (e.test_file, e.hidden_test_file) if (PROJECT_ROOT / file).is_file()]
+        return [
+            file for e in exercises for file in (e.test_file, e.hidden_test_file) if (PROJECT_ROOT / file).is_file()
+        ]
 
-    def run(self, exercises: Sequence[Exercise] | None = None, *, echo: bool = False,
-            extra: Sequence[str] = ()) -> tuple[runner.Run, list[ExerciseResult]]:
+    def run(
+        self, exercises: Sequence[Exercise] | None = None, *, echo: bool = False, extra: Sequence[str] = ()
+    ) -> tuple[runner.Run, list[ExerciseResult]]:
         """Grade `exercises` (default: all); with `echo`, the learner sees pytest's messages as they come."""
         chosen = list(exercises or self.exercises)
         files = self.test_files([e for e in chosen if self.written(e)])
@@ -64,8 +70,14 @@ class Kata:
             outcome = runner.Run(5, [], "", "")
         elif echo:
             terminal = self.out.is_terminal
-            outcome = runner.run(files, self.options, extra=extra, echo=self._echo,
-                                 color=terminal, columns=self.out.width if terminal else None)
+            outcome = runner.run(
+                files,
+                self.options,
+                extra=extra,
+                echo=self._echo,
+                color=terminal,
+                columns=self.out.width if terminal else None,
+            )
             if outcome.output and not outcome.output.endswith("\n"):
                 self._echo("\n")  # a process that ended mid-line (os._exit after the progress dots)
         else:
@@ -77,8 +89,10 @@ class Kata:
         """The whole kata on the solutions and on the stubs at once: two pytest processes, one per core."""
         files = self.test_files([e for e in self.exercises if self.written(e)])
         with self.err.status(say("執行測試中…", "running the tests…")), ThreadPoolExecutor(max_workers=2) as pool:
-            runs = [pool.submit(runner.run, files, self.options.with_target(target)) if files else None
-                    for target in ("solutions", "exercises")]
+            runs = [
+                pool.submit(runner.run, files, self.options.with_target(target)) if files else None
+                for target in ("solutions", "exercises")
+            ]
             outcomes = [run.result() if run else runner.Run(5, [], "", "") for run in runs]
         solved, stubs = (summarize(o.records, self.exercises, PROJECT_ROOT) for o in outcomes)
         return (outcomes[0], solved), (outcomes[1], stubs)
@@ -92,14 +106,17 @@ class Kata:
         from sqs_kata import backend_names
 
         if backend_names.live(self.options.backends):
-            hint = say("想先不用伺服器練習？內建的 moto 不需要 Docker 也不需要 Java：`sqs-kata --sqs-backend moto`",
-                       "No server at hand? The built-in moto needs neither Docker nor Java: "
-                       "`sqs-kata --sqs-backend moto`")
+            hint = say(
+                "想先不用伺服器練習？內建的 moto 不需要 Docker 也不需要 Java：`sqs-kata --sqs-backend moto`",
+                "No server at hand? The built-in moto needs neither Docker nor Java: `sqs-kata --sqs-backend moto`",
+            )
         elif outcome.returncode == 4:
             hint = say("`sqs-kata --help` 列出所有選項。", "`sqs-kata --help` lists every option.")
         else:
-            hint = say("上面是 pytest 最後幾行輸出；直接執行 `pytest` 可以看到全部。",
-                       "Those are pytest's last lines; run `pytest` directly to see everything.")
+            hint = say(
+                "上面是 pytest 最後幾行輸出；直接執行 `pytest` 可以看到全部。",
+                "Those are pytest's last lines; run `pytest` directly to see everything.",
+            )
         board.problem(self.err, outcome.problem or "", hint)
         return outcome.returncode if outcome.returncode not in (OK, FAILING) else CANNOT_RUN
 

@@ -31,11 +31,13 @@ class AwsBackend(Backend):
 
     def start(self) -> None:
         if not self.confirmed:
-            raise BackendError(say(
-                f"--sqs-backend=aws 會連到真正的 Amazon SQS，會產生費用，也需要你的 AWS 憑證。確定要的話，再加上 {CONFIRM_FLAG}。",
-                f"--sqs-backend=aws talks to real Amazon SQS: it costs money and uses your AWS credentials. "
-                f"If that is what you want, add {CONFIRM_FLAG}.",
-            ))
+            raise BackendError(
+                say(
+                    f"--sqs-backend=aws 會連到真正的 Amazon SQS，會產生費用，也需要你的 AWS 憑證。確定要的話，再加上 {CONFIRM_FLAG}。",
+                    f"--sqs-backend=aws talks to real Amazon SQS: it costs money and uses your AWS credentials. "
+                    f"If that is what you want, add {CONFIRM_FLAG}.",
+                )
+            )
         import boto3
         from botocore.exceptions import BotoCoreError
 
@@ -46,13 +48,19 @@ class AwsBackend(Backend):
         except BotoCoreError as error:  # a named profile that does not exist, an unreadable config file ...
             found, problem = False, f" ({error})"
         if not found:
-            raise BackendError(say(
-                f"找不到 AWS 憑證或區域{problem}。請先 `aws configure`，或設定 AWS_PROFILE / AWS_REGION。",
-                f"No AWS credentials or region found{problem}. Run `aws configure`, or set AWS_PROFILE and AWS_REGION.",
-            ))
-        print(say(f"注意：正在使用真正的 Amazon SQS（{session.region_name}），佇列前綴 {self.run_prefix}，結束時會全部刪除。",
-                  f"Note: using real Amazon SQS ({session.region_name}); queues are prefixed {self.run_prefix} "
-                  "and all deleted at the end."))
+            raise BackendError(
+                say(
+                    f"找不到 AWS 憑證或區域{problem}。請先 `aws configure`，或設定 AWS_PROFILE / AWS_REGION。",
+                    f"No AWS credentials or region found{problem}. Run `aws configure`, or set AWS_PROFILE and AWS_REGION.",
+                )
+            )
+        print(
+            say(
+                f"注意：正在使用真正的 Amazon SQS（{session.region_name}），佇列前綴 {self.run_prefix}，結束時會全部刪除。",
+                f"Note: using real Amazon SQS ({session.region_name}); queues are prefixed {self.run_prefix} "
+                "and all deleted at the end.",
+            )
+        )
 
     def new_session(self) -> Any:
         import boto3

@@ -34,11 +34,13 @@ def create(spec: str, *, aws_confirmed: bool = False) -> Backend:
         return AwsBackend(confirmed=aws_confirmed)
     if spec.startswith(("http://", "https://")):
         return EndpointBackend(spec)
-    raise BackendError(say(
-        f"不認得的 --sqs-backend {spec!r}。可用：{', '.join(KNOWN)}，或一個網址如 http://localhost:9324。",
-        f"Unknown --sqs-backend {spec!r}. Choose one of: {', '.join(KNOWN)}, or a URL such as "
-        "http://localhost:9324.",
-    ))
+    raise BackendError(
+        say(
+            f"不認得的 --sqs-backend {spec!r}。可用：{', '.join(KNOWN)}，或一個網址如 http://localhost:9324。",
+            f"Unknown --sqs-backend {spec!r}. Choose one of: {', '.join(KNOWN)}, or a URL such as "
+            "http://localhost:9324.",
+        )
+    )
 
 
 KNOWN = ("moto", "moto-server", "elasticmq", "elasticmq-1.5.7", "compose", "testcontainers", "aws")

@@ -1,7 +1,7 @@
 """Which backends a run uses, by name, without importing boto3 (the CLI asks before pytest starts).
 
-    selected(["moto", "elasticmq"]) -> ["moto", "elasticmq"]     the names, in order, without repeats
-    live(["moto", "elasticmq"]) -> True                          a server is involved: its tests wait on it
+selected(["moto", "elasticmq"]) -> ["moto", "elasticmq"]     the names, in order, without repeats
+live(["moto", "elasticmq"]) -> True                          a server is involved: its tests wait on it
 """
 
 from __future__ import annotations

@@ -58,8 +58,10 @@ MESSAGE_MOVE_TASKS = "message move tasks (StartMessageMoveTask / ListMessageMove
 QUEUE_POLICY = "queue policies (AddPermission/RemovePermission storing a Policy attribute)"
 # The row of the conformance report that shows each feature on every backend (docs/conformance.md): a skip reason
 # points there, so a learner sees it is the server, not their code.
-REPORT_ROWS = {QUEUE_POLICY: "docs/conformance.md#add-permission-policy",
-               MESSAGE_MOVE_TASKS: "docs/conformance.md#message-move-task"}
+REPORT_ROWS = {
+    QUEUE_POLICY: "docs/conformance.md#add-permission-policy",
+    MESSAGE_MOVE_TASKS: "docs/conformance.md#message-move-task",
+}
 
 
 class BackendError(RuntimeError):
@@ -113,6 +115,7 @@ def simulated_time() -> Iterator[Clock]:
     receiving = threading.Lock()
 
     with time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as traveller:
+
         def receive_message(backend: Any, queue_name: str, count: int, wait_seconds: int, *args: Any) -> Any:
             with receiving:
                 messages = original(backend, queue_name, count, 0, *args)
@@ -148,12 +151,14 @@ def simulated_time() -> Iterator[Clock]:
             return sum(1 for m in queue._messages if now < m.delayed_until)
 
         original_millis = models.unix_time_millis
-        with mock.patch.object(SQSBackend, "receive_message", receive_message), \
-                mock.patch.object(SQSBackend, "is_message_valid_based_on_retention_period", retained), \
-                mock.patch.object(models, "unix_time_millis", now_millis), \
-                mock.patch.object(models.Queue, "messages", property(waiting)), \
-                mock.patch.object(models.Queue, "approximate_number_of_messages_not_visible", property(not_visible)), \
-                mock.patch.object(models.Queue, "approximate_number_of_messages_delayed", property(delayed)):
+        with (
+            mock.patch.object(SQSBackend, "receive_message", receive_message),
+            mock.patch.object(SQSBackend, "is_message_valid_based_on_retention_period", retained),
+            mock.patch.object(models, "unix_time_millis", now_millis),
+            mock.patch.object(models.Queue, "messages", property(waiting)),
+            mock.patch.object(models.Queue, "approximate_number_of_messages_not_visible", property(not_visible)),
+            mock.patch.object(models.Queue, "approximate_number_of_messages_delayed", property(delayed)),
+        ):
             yield ShiftedClock(traveller)
 
 
@@ -236,13 +241,23 @@ def _short(error: BaseException) -> str:
 PINNED_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIALS["aws_access_key_id"],
     "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIALS["aws_secret_access_key"],
-    "AWS_DEFAULT_REGION": LOCAL_REGION, "AWS_REGION": LOCAL_REGION,
-    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_DEFAULT_REGION": LOCAL_REGION,
+    "AWS_REGION": LOCAL_REGION,
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-UNPINNED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+UNPINNED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+)
 
 
 class Backend:
@@ -293,9 +308,11 @@ class Backend:
         except ClientError:
             return None  # it answered
         except ReadTimeoutError:
-            return say(f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_READ_TIMEOUT_S} 秒內沒有回應 SQS 請求。",
-                       f"{self.endpoint_url} accepts connections but did not answer an SQS request within "
-                       f"{HOUSEKEEPING_READ_TIMEOUT_S} s.")
+            return say(
+                f"{self.endpoint_url} 接受連線，但 {HOUSEKEEPING_READ_TIMEOUT_S} 秒內沒有回應 SQS 請求。",
+                f"{self.endpoint_url} accepts connections but did not answer an SQS request within "
+                f"{HOUSEKEEPING_READ_TIMEOUT_S} s.",
+            )
         except NoConnection as error:
             return say(f"連不上 {self.endpoint_url}（{error}）。", f"Cannot reach {self.endpoint_url} ({error}).")
         return None
@@ -373,8 +390,10 @@ class Backend:
                     except Exception as error:  # noqa: BLE001 -- whatever the server says, the feature is not there
                         missing = f"does not support it ({_short(error)})"
                     if missing:
-                        found[feature] = (f"{self.server()} {missing}, so the tests of {feature} cannot run "
-                                          f"(see {REPORT_ROWS[feature]})")
+                        found[feature] = (
+                            f"{self.server()} {missing}, so the tests of {feature} cannot run "
+                            f"(see {REPORT_ROWS[feature]})"
+                        )
             finally:
                 for url in reversed(made):  # the source queue before its dead-letter queue
                     try:
@@ -391,8 +410,14 @@ class Backend:
         pinned here to this backend, throwaway credentials and no profile, config file or instance metadata,
         so learner code can never reach real AWS (or cost money) unless the aws backend was chosen.
         """
-        pinned = {**PINNED_ENVIRONMENT, **({"AWS_ENDPOINT_URL_SQS": self.endpoint_url,
-                                            "AWS_ENDPOINT_URL": self.endpoint_url} if self.endpoint_url else {})}
+        pinned = {
+            **PINNED_ENVIRONMENT,
+            **(
+                {"AWS_ENDPOINT_URL_SQS": self.endpoint_url, "AWS_ENDPOINT_URL": self.endpoint_url}
+                if self.endpoint_url
+                else {}
+            ),
+        }
         with mock.patch.dict(os.environ, pinned):
             for name in UNPINNED:
                 os.environ.pop(name, None)
@@ -509,11 +534,14 @@ class EndpointBackend(Backend):
         self.name = name
 
     def start(self) -> None:
-        ensure_reachable(self.endpoint_url, fix=say(
-            "先啟動伺服器：`docker compose up -d sqs-local`（有 Docker 時），或 `sqs-kata elasticmq`（只要 Java）。",
-            "Start a server first: `docker compose up -d sqs-local` (with Docker), or "
-            "`sqs-kata elasticmq` (Java only).",
-        ))
+        ensure_reachable(
+            self.endpoint_url,
+            fix=say(
+                "先啟動伺服器：`docker compose up -d sqs-local`（有 Docker 時），或 `sqs-kata elasticmq`（只要 Java）。",
+                "Start a server first: `docker compose up -d sqs-local` (with Docker), or "
+                "`sqs-kata elasticmq` (Java only).",
+            ),
+        )
 
 
 def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
@@ -524,10 +552,12 @@ def ensure_reachable(endpoint_url: str, fix: str, seconds: float = 3.0) -> None:
         with socket.create_connection((parts.hostname or "", port), timeout=seconds):
             pass
     except OSError as error:
-        raise BackendError(say(
-            f"連不上 SQS 伺服器 {endpoint_url}（{error.strerror or error}）。\n{fix}",
-            f"No SQS server answers at {endpoint_url} ({error.strerror or error}).\n{fix}",
-        )) from None
+        raise BackendError(
+            say(
+                f"連不上 SQS 伺服器 {endpoint_url}（{error.strerror or error}）。\n{fix}",
+                f"No SQS server answers at {endpoint_url} ({error.strerror or error}).\n{fix}",
+            )
+        ) from None
 
 
 class ElasticMQBackend(Backend):

@@ -23,9 +23,13 @@ def title(exercise: Exercise) -> str:
 
 
 # Part 1 teaches SQS call by call; Part 2 is the asynchronous-architecture lab built on it (kata.toml: part).
-PART_HEADINGS = {1: ("第一部分：SQS 基本功，一個 API 一個 API 學", "Part 1: SQS, one call at a time"),
-                 2: ("第二部分：非同步架構實驗（worker、心跳、毒訊息、擴展）",
-                     "Part 2: the asynchronous-architecture lab (workers, heartbeats, poison messages, scaling)")}
+PART_HEADINGS = {
+    1: ("第一部分：SQS 基本功，一個 API 一個 API 學", "Part 1: SQS, one call at a time"),
+    2: (
+        "第二部分：非同步架構實驗（worker、心跳、毒訊息、擴展）",
+        "Part 2: the asynchronous-architecture lab (workers, heartbeats, poison messages, scaling)",
+    ),
+}
 
 
 def part_heading(part: int) -> str:
@@ -74,8 +78,9 @@ def cost_notes(console: Console, results: Sequence[ExerciseResult]) -> None:
     """Under the table: what the requests per message cost, and where the prices come from."""
     for result in results:
         if result.cost:
-            console.print(Text(f"{result.exercise.number:02d} · " + cost_line(result.cost), style="dim"),
-                          soft_wrap=True)
+            console.print(
+                Text(f"{result.exercise.number:02d} · " + cost_line(result.cost), style="dim"), soft_wrap=True
+            )
 
 
 def copy_notes(console: Console, results: Sequence[ExerciseResult]) -> None:
@@ -101,8 +106,14 @@ def board(console: Console, results: Sequence[ExerciseResult]) -> None:
                 table.add_section()
             table.add_row("", Text(part_heading(part), style="bold cyan"), "", "", "", *([""] if costs else []))
         tests = f"{result.passed}/{result.total}"
-        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), str(result.exercise.points),
-                      tests, status_of(result), *([_cost_cell(result)] if costs else []))
+        table.add_row(
+            f"{result.exercise.number:02d}",
+            Text(title(result.exercise)),
+            str(result.exercise.points),
+            tests,
+            status_of(result),
+            *([_cost_cell(result)] if costs else []),
+        )
     console.print(table)
     cost_notes(console, results)
     copy_notes(console, results)
@@ -110,12 +121,23 @@ def board(console: Console, results: Sequence[ExerciseResult]) -> None:
     score, available = total_score(results)
     unwritten = sum(not r.written for r in results)
     line = progress_bar(done, len(results))
-    line.append(say(f" {done}/{len(results)} 個練習完成 · {score:.1f}/{available:g} 分",
-                    f" {done}/{len(results)} exercises done · {score:.1f}/{available:g} points"))
+    line.append(
+        say(
+            f" {done}/{len(results)} 個練習完成 · {score:.1f}/{available:g} 分",
+            f" {done}/{len(results)} exercises done · {score:.1f}/{available:g} points",
+        )
+    )
     console.print(line)
     if unwritten:
-        console.print(Text(say(f"（{unwritten} 個練習的測試尚未撰寫，還不能做。）",
-                               f"({_exercises(unwritten)} not written yet, so not counted.)"), style="dim"))
+        console.print(
+            Text(
+                say(
+                    f"（{unwritten} 個練習的測試尚未撰寫，還不能做。）",
+                    f"({_exercises(unwritten)} not written yet, so not counted.)",
+                ),
+                style="dim",
+            )
+        )
 
 
 def _exercises(count: int) -> str:
@@ -134,42 +156,63 @@ def next_steps(console: Console, result: ExerciseResult | None) -> None:
     if result is None:
         return
     n = result.exercise.number
-    console.print(Text(say(f"下一步：練習 {n:02d}。執行 `sqs-kata check {n}` 看哪裡還沒過，卡住了就 `sqs-kata hint {n}`。",
-                           f"Next: exercise {n:02d}. Run `sqs-kata check {n}` to see what fails; "
-                           f"stuck? `sqs-kata hint {n}`.")))
+    console.print(
+        Text(
+            say(
+                f"下一步：練習 {n:02d}。執行 `sqs-kata check {n}` 看哪裡還沒過，卡住了就 `sqs-kata hint {n}`。",
+                f"Next: exercise {n:02d}. Run `sqs-kata check {n}` to see what fails; stuck? `sqs-kata hint {n}`.",
+            )
+        )
+    )
 
 
 def all_pass(console: Console, results: Sequence[ExerciseResult]) -> None:
     unwritten = sum(not r.written for r in results)
     console.print(Text(say("🎉 所有練習都通過了！", "🎉 all exercises pass!"), style="bold green"))
     if unwritten:
-        console.print(Text(say(f"（還有 {unwritten} 個練習的測試尚未撰寫，之後再回來看看。）",
-                               f"({_exercises(unwritten)} not written yet: come back for them later.)"),
-                           style="dim"))
+        console.print(
+            Text(
+                say(
+                    f"（還有 {unwritten} 個練習的測試尚未撰寫，之後再回來看看。）",
+                    f"({_exercises(unwritten)} not written yet: come back for them later.)",
+                ),
+                style="dim",
+            )
+        )
 
 
 def verdict(console: Console, result: ExerciseResult, *, point_onwards: bool = True) -> None:
     n = result.exercise.number
     if result.done:
-        line = say(f"✅ 練習 {n:02d} 通過：{result.total} 個測試全部通過。",
-                   f"✅ Exercise {n:02d} passes: all {result.total} tests.")
+        line = say(
+            f"✅ 練習 {n:02d} 通過：{result.total} 個測試全部通過。",
+            f"✅ Exercise {n:02d} passes: all {result.total} tests.",
+        )
         if point_onwards:
             line += say("下一步：`sqs-kata next`", " Next: `sqs-kata next`")
         console.print(Text(line, style="bold green"))
     else:
-        console.print(Text(say(f"❌ 練習 {n:02d}：{result.total} 個測試通過 {result.passed} 個。"
-                               f"先修上面第一個失敗；卡住了就 `sqs-kata hint {n}`。",
-                               f"❌ Exercise {n:02d}: {result.passed} of {result.total} tests pass. "
-                               f"Fix the first failure above; stuck? `sqs-kata hint {n}`."),
-                           style="bold red"))
+        console.print(
+            Text(
+                say(
+                    f"❌ 練習 {n:02d}：{result.total} 個測試通過 {result.passed} 個。"
+                    f"先修上面第一個失敗；卡住了就 `sqs-kata hint {n}`。",
+                    f"❌ Exercise {n:02d}: {result.passed} of {result.total} tests pass. "
+                    f"Fix the first failure above; stuck? `sqs-kata hint {n}`.",
+                ),
+                style="bold red",
+            )
+        )
     copy_notes(console, [result])
 
 
 def hint(console: Console, exercise: Exercise, index: int, note: str = "") -> None:
     """Hint number `index` (1-based) of the exercise. Soft-wrapped, so a doc link stays one piece."""
     text = exercise.hints[index - 1].get(messages.language()) or exercise.hints[index - 1]["en"]
-    heading = say(f"💡 練習 {exercise.number:02d} · 提示 {index}/{len(exercise.hints)}",
-                  f"💡 Exercise {exercise.number:02d} · hint {index}/{len(exercise.hints)}")
+    heading = say(
+        f"💡 練習 {exercise.number:02d} · 提示 {index}/{len(exercise.hints)}",
+        f"💡 Exercise {exercise.number:02d} · hint {index}/{len(exercise.hints)}",
+    )
     console.print(Text(heading, style="bold cyan"))
     console.print(Text("   " + text), soft_wrap=True)
     if note:
@@ -184,28 +227,47 @@ def grade_sheet(console: Console, results: Sequence[ExerciseResult]) -> None:
     table.add_column(say("得分", "Score"), justify="right")
     costs = _cost_column(table, results)
     for result in results:
-        earned = (Text(f"{result.score:.2f}/{result.exercise.points}") if result.written
-                  else Text(not_written(), style="dim"))
+        earned = (
+            Text(f"{result.score:.2f}/{result.exercise.points}") if result.written else Text(not_written(), style="dim")
+        )
         if result.copied_reference:
             earned.append(" ⚠", style="bold magenta")
         tests: str | Text = f"{result.passed}/{result.total}"
         if result.ended_the_run or result.not_run:  # so the sheet alone cannot read as a plain failure or a 0/0
             tests = Text(f"{tests} ").append_text(status_of(result))
-        table.add_row(f"{result.exercise.number:02d}", Text(title(result.exercise)), tests, earned,
-                      *([_cost_cell(result)] if costs else []))
+        table.add_row(
+            f"{result.exercise.number:02d}",
+            Text(title(result.exercise)),
+            tests,
+            earned,
+            *([_cost_cell(result)] if costs else []),
+        )
     console.print(table)
     cost_notes(console, results)
     copy_notes(console, results)
     score, available = total_score(results)
     percent = 100 * score / available if available else 0.0
-    console.print(Text(say(f"總分：{score:.2f} / {available:g}（{percent:.0f}%）",
-                           f"Score: {score:.2f} / {available:g} ({percent:.0f}%)"), style="bold"))
+    console.print(
+        Text(
+            say(
+                f"總分：{score:.2f} / {available:g}（{percent:.0f}%）",
+                f"Score: {score:.2f} / {available:g} ({percent:.0f}%)",
+            ),
+            style="bold",
+        )
+    )
 
 
-def verify_table(console: Console, solutions: Sequence[ExerciseResult], stubs: Sequence[ExerciseResult],
-                 stub_ok: Sequence[int]) -> None:
-    table = Table(title=say("SQS kata · 教師檢查（解答都通過、練習樁都失敗）",
-                            "SQS kata · verify (every solution passes, every stub fails)"), title_justify="left")
+def verify_table(
+    console: Console, solutions: Sequence[ExerciseResult], stubs: Sequence[ExerciseResult], stub_ok: Sequence[int]
+) -> None:
+    table = Table(
+        title=say(
+            "SQS kata · 教師檢查（解答都通過、練習樁都失敗）",
+            "SQS kata · verify (every solution passes, every stub fails)",
+        ),
+        title_justify="left",
+    )
     table.add_column("#", justify="right")
     table.add_column(say("練習", "Exercise"), overflow="fold")
     table.add_column(say("解答通過", "Solutions pass"), justify="right")
@@ -218,8 +280,13 @@ def verify_table(console: Console, solutions: Sequence[ExerciseResult], stubs: S
             result = Text("✅ ok", style="green")
         else:
             result = Text(say("❌ 有問題", "❌ wrong"), style="red")
-        table.add_row(f"{solved.exercise.number:02d}", Text(title(solved.exercise)),
-                      f"{solved.passed}/{solved.total}", f"{ok}/{stub.total}", result)
+        table.add_row(
+            f"{solved.exercise.number:02d}",
+            Text(title(solved.exercise)),
+            f"{solved.passed}/{solved.total}",
+            f"{ok}/{stub.total}",
+            result,
+        )
     console.print(table)
 
 

@@ -60,10 +60,17 @@ def expect_queue_created(sqs: Any, name: str, returned_url: Any) -> None:
     """The queue `name` exists (the grader asks GetQueueUrl) and `returned_url` is its URL."""
     __tracebackhide__ = True
     actual = observe.queue_url(sqs, name)
-    expect(actual is not None, zh=f"佇列 {name} 應該要存在（GetQueueUrl 找不到它）",
-           en=f"queue {name} should exist (GetQueueUrl cannot find it)")
-    expect_equal(returned_url, actual, zh="應該回傳佇列的網址（create_queue 回應裡的 QueueUrl）",
-                 en="should return the queue URL (QueueUrl in create_queue's response)")
+    expect(
+        actual is not None,
+        zh=f"佇列 {name} 應該要存在（GetQueueUrl 找不到它）",
+        en=f"queue {name} should exist (GetQueueUrl cannot find it)",
+    )
+    expect_equal(
+        returned_url,
+        actual,
+        zh="應該回傳佇列的網址（create_queue 回應裡的 QueueUrl）",
+        en="should return the queue URL (QueueUrl in create_queue's response)",
+    )
 
 
 def _show(value: Any) -> str:

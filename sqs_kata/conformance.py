@@ -37,8 +37,12 @@ LIVE_WORKERS = 12  # probes mostly wait (long polls, delays); the slow one sets 
 
 # The server answers, never botocore: no client-side validation (an empty batch must reach the server), and no retry
 # (a 500 is the server's answer, not a hiccup).
-PROBE_CONFIG = Config(parameter_validation=False, connect_timeout=2, read_timeout=25,
-                      retries={"mode": "standard", "total_max_attempts": 1})
+PROBE_CONFIG = Config(
+    parameter_validation=False,
+    connect_timeout=2,
+    read_timeout=25,
+    retries={"mode": "standard", "total_max_attempts": 1},
+)
 
 
 @dataclass
@@ -114,8 +118,13 @@ def run_backend(backend: Backend, behaviours: Sequence[Behaviour] = CATALOGUE) -
                 with ThreadPoolExecutor(LIVE_WORKERS, thread_name_prefix=f"conformance-{backend.name}") as pool:
                     # The slow probes first, so their wait overlaps all the others.
                     ordered = sorted(numbered, key=lambda pair: not pair[1].slow)
-                    found = dict(zip((item.key for _, item in ordered),
-                                     pool.map(lambda pair: probe_one(backend, sqs, clock, *pair), ordered), strict=True))
+                    found = dict(
+                        zip(
+                            (item.key for _, item in ordered),
+                            pool.map(lambda pair: probe_one(backend, sqs, clock, *pair), ordered),
+                            strict=True,
+                        )
+                    )
             else:  # moto's simulated clock is one for the whole process: its probes take turns
                 found = {item.key: probe_one(backend, sqs, clock, i, item) for i, item in numbered}
             sqs.close()
@@ -126,6 +135,7 @@ def run_backend(backend: Backend, behaviours: Sequence[Behaviour] = CATALOGUE) -
 
 
 # --- Rendering ------------------------------------------------------------------------------------
+
 
 def _cell(column: Column, key: str) -> str:
     if column.reason:
@@ -149,8 +159,11 @@ def render_markdown(columns: Sequence[Column], behaviours: Sequence[Behaviour] =
         "",
         f"| | {head} |",
         "|---|" + "---|" * len(columns),
-        "| ✗ (of " + str(len(behaviours)) + ") | " + " | ".join(
-            "not run" if c.reason else str(c.differs()) for c in columns) + " |",
+        "| ✗ (of "
+        + str(len(behaviours))
+        + ") | "
+        + " | ".join("not run" if c.reason else str(c.differs()) for c in columns)
+        + " |",
         "",
     ]
     for column in columns:
@@ -167,12 +180,29 @@ def render_markdown(columns: Sequence[Column], behaviours: Sequence[Behaviour] =
 
 def render_json(columns: Sequence[Column], behaviours: Sequence[Behaviour] = CATALOGUE) -> str:
     data = {
-        "backends": [{"name": c.name, "title": c.title, "ran": not c.reason, "reason": c.reason or None,
-                      "differs": None if c.reason else c.differs()} for c in columns],
-        "behaviours": [{"key": b.key, "area": b.area, "documented": b.claim, "doc": b.doc,
-                        "results": {c.name: None if c.reason else {"ok": c.results.get(b.key) is None,
-                                                                   "detail": c.results.get(b.key)} for c in columns}}
-                       for b in sorted(behaviours, key=lambda b: (b.area.lower(), b.key))],
+        "backends": [
+            {
+                "name": c.name,
+                "title": c.title,
+                "ran": not c.reason,
+                "reason": c.reason or None,
+                "differs": None if c.reason else c.differs(),
+            }
+            for c in columns
+        ],
+        "behaviours": [
+            {
+                "key": b.key,
+                "area": b.area,
+                "documented": b.claim,
+                "doc": b.doc,
+                "results": {
+                    c.name: None if c.reason else {"ok": c.results.get(b.key) is None, "detail": c.results.get(b.key)}
+                    for c in columns
+                },
+            }
+            for b in sorted(behaviours, key=lambda b: (b.area.lower(), b.key))
+        ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -189,8 +219,9 @@ def _quiet_moto_server() -> Iterator[None]:
         logger.disabled = before
 
 
-def generate(backends: Sequence[Backend], behaviours: Sequence[Behaviour] = CATALOGUE,
-             progress: Any = None) -> tuple[list[Column], str, str]:
+def generate(
+    backends: Sequence[Backend], behaviours: Sequence[Behaviour] = CATALOGUE, progress: Any = None
+) -> tuple[list[Column], str, str]:
     """Run the catalogue on every backend; the columns keep the order given.
 
     moto and moto-server (simulated clock, one per process) run first, one after the other; then the live servers
@@ -211,8 +242,11 @@ def generate(backends: Sequence[Backend], behaviours: Sequence[Behaviour] = CATA
         for index, backend in enumerate(backends):
             if not backend.live:
                 one(index, backend)
-        threads = [threading.Thread(target=one, args=(index, backend), name=f"conformance-{backend.name}")
-                   for index, backend in enumerate(backends) if backend.live]
+        threads = [
+            threading.Thread(target=one, args=(index, backend), name=f"conformance-{backend.name}")
+            for index, backend in enumerate(backends)
+            if backend.live
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

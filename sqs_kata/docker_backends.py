@@ -53,12 +53,14 @@ NO_DOCKER_FIX = say(
 
 
 def _no_engine(backend: str, detail: str) -> BackendError:
-    return BackendError(say(
-        f"--sqs-backend={backend} 需要正在執行的 Docker 引擎，但這台機器沒有（{detail}）。\n{NO_DOCKER_FIX}"
-        "別台機器有 Docker 時：`docker compose up -d sqs-local`，再用 --sqs-backend=http://localhost:9324。",
-        f"--sqs-backend={backend} needs a running Docker engine, and none answers here ({detail}).\n{NO_DOCKER_FIX} "
-        "With Docker elsewhere: `docker compose up -d sqs-local`, then --sqs-backend=http://localhost:9324.",
-    ))
+    return BackendError(
+        say(
+            f"--sqs-backend={backend} 需要正在執行的 Docker 引擎，但這台機器沒有（{detail}）。\n{NO_DOCKER_FIX}"
+            "別台機器有 Docker 時：`docker compose up -d sqs-local`，再用 --sqs-backend=http://localhost:9324。",
+            f"--sqs-backend={backend} needs a running Docker engine, and none answers here ({detail}).\n{NO_DOCKER_FIX} "
+            "With Docker elsewhere: `docker compose up -d sqs-local`, then --sqs-backend=http://localhost:9324.",
+        )
+    )
 
 
 def _last_line(text: str) -> str:
@@ -69,16 +71,19 @@ def _last_line(text: str) -> str:
 def docker(*args: str, timeout: float = 30, backend: str = "compose") -> subprocess.CompletedProcess[str]:
     """Run the docker CLI with a bound; a missing CLI or a CLI that hangs becomes a BackendError."""
     try:
-        return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            ["docker", *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
     except FileNotFoundError:
         raise _no_engine(backend, "docker: command not found") from None
     except subprocess.TimeoutExpired:
-        raise BackendError(say(
-            f"`docker {' '.join(args[:3])}` 在 {timeout:.0f} 秒內沒有結束：Docker 引擎沒有回應。\n{NO_DOCKER_FIX}",
-            f"`docker {' '.join(args[:3])}` did not finish within {timeout:.0f} s: the Docker engine does not "
-            f"answer.\n{NO_DOCKER_FIX}",
-        )) from None
+        raise BackendError(
+            say(
+                f"`docker {' '.join(args[:3])}` 在 {timeout:.0f} 秒內沒有結束：Docker 引擎沒有回應。\n{NO_DOCKER_FIX}",
+                f"`docker {' '.join(args[:3])}` did not finish within {timeout:.0f} s: the Docker engine does not "
+                f"answer.\n{NO_DOCKER_FIX}",
+            )
+        ) from None
 
 
 def require_docker_engine(backend: str) -> None:
@@ -90,19 +95,28 @@ def require_docker_engine(backend: str) -> None:
 
 def engine_answers() -> bool:
     try:
-        return subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"], capture_output=True,
-                              timeout=5, stdin=subprocess.DEVNULL).returncode == 0
+        return (
+            subprocess.run(
+                ["docker", "version", "--format", "{{.Server.Version}}"],
+                capture_output=True,
+                timeout=5,
+                stdin=subprocess.DEVNULL,
+            ).returncode
+            == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 
 
 def _pull_failed(backend: str, detail: str) -> BackendError:
-    return BackendError(say(
-        f"--sqs-backend={backend}：這台機器上沒有映像檔 {ELASTICMQ_IMAGE}，也下載不到（{detail}）。\n"
-        f"連上網路後執行 `docker pull {ELASTICMQ_IMAGE}`，再試一次。{NO_DOCKER_FIX}",
-        f"--sqs-backend={backend}: the image {ELASTICMQ_IMAGE} is not on this machine and cannot be pulled "
-        f"({detail}).\nWith a network, run `docker pull {ELASTICMQ_IMAGE}`, then try again. {NO_DOCKER_FIX}",
-    ))
+    return BackendError(
+        say(
+            f"--sqs-backend={backend}：這台機器上沒有映像檔 {ELASTICMQ_IMAGE}，也下載不到（{detail}）。\n"
+            f"連上網路後執行 `docker pull {ELASTICMQ_IMAGE}`，再試一次。{NO_DOCKER_FIX}",
+            f"--sqs-backend={backend}: the image {ELASTICMQ_IMAGE} is not on this machine and cannot be pulled "
+            f"({detail}).\nWith a network, run `docker pull {ELASTICMQ_IMAGE}`, then try again. {NO_DOCKER_FIX}",
+        )
+    )
 
 
 class _ContainerBackend(Backend):
@@ -122,11 +136,13 @@ class _ContainerBackend(Backend):
             if isinstance(error, (BackendError, KeyboardInterrupt, SystemExit)):
                 raise
             # Whatever else Docker or its libraries raise is still one message, never an INTERNALERROR.
-            raise BackendError(say(
-                f"--sqs-backend={self.name} 無法啟動 ElasticMQ 容器：{type(error).__name__}: {_last_line(str(error))}",
-                f"--sqs-backend={self.name} could not start its ElasticMQ container: "
-                f"{type(error).__name__}: {_last_line(str(error))}",
-            )) from None
+            raise BackendError(
+                say(
+                    f"--sqs-backend={self.name} 無法啟動 ElasticMQ 容器：{type(error).__name__}: {_last_line(str(error))}",
+                    f"--sqs-backend={self.name} could not start its ElasticMQ container: "
+                    f"{type(error).__name__}: {_last_line(str(error))}",
+                )
+            ) from None
 
     def _start(self) -> None:
         raise NotImplementedError
@@ -181,16 +197,18 @@ class ComposeBackend(_ContainerBackend):
         require_docker_engine(self.name)
         version = docker("compose", "version", "--short", timeout=10)
         if version.returncode != 0:
-            raise BackendError(say(
-                f"--sqs-backend=compose 需要 Docker Compose v2（`docker compose` 外掛），這台機器沒有"
-                f"（{_last_line(version.stderr or version.stdout)}）。舊的 docker-compose v1 沒有 `up --wait`。\n"
-                "安裝 Docker Compose 外掛（Docker Desktop 內建），或改用 --sqs-backend=testcontainers。"
-                + NO_DOCKER_FIX,
-                f"--sqs-backend=compose needs Docker Compose v2 (the `docker compose` plugin), and this machine has "
-                f"none ({_last_line(version.stderr or version.stdout)}). The old docker-compose v1 has no "
-                "`up --wait`.\nInstall the Compose plugin (Docker Desktop has it), or use "
-                "--sqs-backend=testcontainers. " + NO_DOCKER_FIX,
-            ))
+            raise BackendError(
+                say(
+                    f"--sqs-backend=compose 需要 Docker Compose v2（`docker compose` 外掛），這台機器沒有"
+                    f"（{_last_line(version.stderr or version.stdout)}）。舊的 docker-compose v1 沒有 `up --wait`。\n"
+                    "安裝 Docker Compose 外掛（Docker Desktop 內建），或改用 --sqs-backend=testcontainers。"
+                    + NO_DOCKER_FIX,
+                    f"--sqs-backend=compose needs Docker Compose v2 (the `docker compose` plugin), and this machine has "
+                    f"none ({_last_line(version.stderr or version.stdout)}). The old docker-compose v1 has no "
+                    "`up --wait`.\nInstall the Compose plugin (Docker Desktop has it), or use "
+                    "--sqs-backend=testcontainers. " + NO_DOCKER_FIX,
+                )
+            )
         running = _healthy_class_container()
         if running:
             self.endpoint_url, self.reused = running, True
@@ -202,14 +220,17 @@ class ComposeBackend(_ContainerBackend):
                 raise _pull_failed(self.name, _last_line(pull.stderr or pull.stdout))
         self._folder = Path(tempfile.mkdtemp(prefix="sqs-kata-compose-"))
         (self._folder / "compose.json").write_text(json.dumps(self._own_project()), encoding="utf-8")
-        up = self._compose("up", "--detach", "--wait", "--wait-timeout", str(START_SECONDS), SERVICE,
-                           timeout=START_SECONDS + 60)
+        up = self._compose(
+            "up", "--detach", "--wait", "--wait-timeout", str(START_SECONDS), SERVICE, timeout=START_SECONDS + 60
+        )
         if up.returncode != 0:
             said = (up.stderr or up.stdout).strip()
-            raise BackendError(say(
-                f"`docker compose up {SERVICE}` 失敗了（{_last_line(said)}）。{NO_DOCKER_FIX}",
-                f"`docker compose up {SERVICE}` failed ({_last_line(said)}). {NO_DOCKER_FIX}",
-            ))
+            raise BackendError(
+                say(
+                    f"`docker compose up {SERVICE}` 失敗了（{_last_line(said)}）。{NO_DOCKER_FIX}",
+                    f"`docker compose up {SERVICE}` failed ({_last_line(said)}). {NO_DOCKER_FIX}",
+                )
+            )
         port = self._compose("port", SERVICE, str(SQS_PORT), timeout=30).stdout.strip()
         self.endpoint_url = f"http://127.0.0.1:{port.rsplit(':', 1)[-1]}"
         ensure_reachable(self.endpoint_url, fix=f"docker compose -p {self.project} logs {SERVICE}")
@@ -219,8 +240,12 @@ class ComposeBackend(_ContainerBackend):
         minus what would collide: container_name and the fixed 9324:9324."""
         config = docker("compose", "-f", str(COMPOSE_FILE), "config", "--format", "json", timeout=30)
         if config.returncode != 0:
-            raise BackendError(say(f"讀不懂 {COMPOSE_FILE.name}：{_last_line(config.stderr)}",
-                                   f"{COMPOSE_FILE.name} cannot be read: {_last_line(config.stderr)}"))
+            raise BackendError(
+                say(
+                    f"讀不懂 {COMPOSE_FILE.name}：{_last_line(config.stderr)}",
+                    f"{COMPOSE_FILE.name} cannot be read: {_last_line(config.stderr)}",
+                )
+            )
         service = json.loads(config.stdout)["services"][SERVICE]
         service["image"] = ELASTICMQ_IMAGE
         service.pop("container_name", None)
@@ -231,8 +256,7 @@ class ComposeBackend(_ContainerBackend):
 
     def _compose(self, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
         assert self._folder is not None
-        return docker("compose", "-p", self.project, "-f", str(self._folder / "compose.json"), *args,
-                      timeout=timeout)
+        return docker("compose", "-p", self.project, "-f", str(self._folder / "compose.json"), *args, timeout=timeout)
 
     def _sweep(self) -> None:
         if self.reused or self._folder is None:
@@ -242,8 +266,9 @@ class ComposeBackend(_ContainerBackend):
             # `down` after a failed `up` may miss what compose never recorded: anything with the run's label goes.
             project = f"label=com.docker.compose.project={self.project}"
             for kind, remove in (("container", ("rm", "-f", "-v")), ("network", ("rm",)), ("volume", ("rm", "-f"))):
-                found = docker(kind, "ls", "-q", *(["-a"] if kind == "container" else []), "--filter", project,
-                               timeout=20).stdout.split()
+                found = docker(
+                    kind, "ls", "-q", *(["-a"] if kind == "container" else []), "--filter", project, timeout=20
+                ).stdout.split()
                 if found:
                     docker(kind, *remove, *found, timeout=30)
         shutil.rmtree(self._folder, ignore_errors=True)
@@ -287,14 +312,16 @@ class ThrowawayContainerBackend(_ContainerBackend):
             from testcontainers.core.container import DockerContainer
             from testcontainers.core.waiting_utils import WaitStrategy
         except ImportError as error:
-            raise BackendError(say(
-                f"--sqs-backend=testcontainers 需要 Python 套件 testcontainers（{error.name} 沒有安裝）。"
-                "請執行 `pip install -e '.[docker]'`（或 `.[dev]`），或改用 --sqs-backend=compose（只要 Docker）。"
-                + NO_DOCKER_FIX,
-                f"--sqs-backend=testcontainers needs the Python package testcontainers ({error.name} is not "
-                "installed). Run `pip install -e '.[docker]'` (or `.[dev]`), or use --sqs-backend=compose "
-                "(Docker only). " + NO_DOCKER_FIX,
-            )) from None
+            raise BackendError(
+                say(
+                    f"--sqs-backend=testcontainers 需要 Python 套件 testcontainers（{error.name} 沒有安裝）。"
+                    "請執行 `pip install -e '.[docker]'`（或 `.[dev]`），或改用 --sqs-backend=compose（只要 Docker）。"
+                    + NO_DOCKER_FIX,
+                    f"--sqs-backend=testcontainers needs the Python package testcontainers ({error.name} is not "
+                    "installed). Run `pip install -e '.[docker]'` (or `.[dev]`), or use --sqs-backend=compose "
+                    "(Docker only). " + NO_DOCKER_FIX,
+                )
+            ) from None
         from docker.errors import DockerException, ImageNotFound
         from requests.exceptions import RequestException
 
@@ -312,22 +339,27 @@ class ThrowawayContainerBackend(_ContainerBackend):
                 except (DockerException, RequestException) as error:
                     raise _pull_failed(self.name, _last_line(str(error))) from None
             ready = _answers_list_queues(WaitStrategy).with_startup_timeout(START_SECONDS).with_poll_interval(0.5)
-            container = (DockerContainer(ELASTICMQ_IMAGE)
-                         .with_exposed_ports(SQS_PORT)  # a free host port (testcontainers binds no host IP)
-                         .with_volume_mapping(str(ELASTICMQ_CONF), "/opt/elasticmq.conf", "ro")
-                         .with_kwargs(labels={RUN_LABEL: self.run_id})
-                         .waiting_for(ready))
+            container = (
+                DockerContainer(ELASTICMQ_IMAGE)
+                .with_exposed_ports(SQS_PORT)  # a free host port (testcontainers binds no host IP)
+                .with_volume_mapping(str(ELASTICMQ_CONF), "/opt/elasticmq.conf", "ro")
+                .with_kwargs(labels={RUN_LABEL: self.run_id})
+                .waiting_for(ready)
+            )
             self._stack.enter_context(container)
             self.container_id = container.get_wrapped_container().short_id
             self.endpoint_url = f"http://127.0.0.1:{container.get_exposed_port(SQS_PORT)}"
         except TimeoutError as error:
-            raise BackendError(say(f"ElasticMQ 容器沒有開始服務：{error}",
-                                   f"The ElasticMQ container did not start serving: {error}")) from None
+            raise BackendError(
+                say(f"ElasticMQ 容器沒有開始服務：{error}", f"The ElasticMQ container did not start serving: {error}")
+            ) from None
         except (DockerException, RequestException) as error:
-            raise BackendError(say(
-                f"Docker 拒絕了 --sqs-backend=testcontainers 的請求：{_last_line(str(error))}",
-                f"Docker refused what --sqs-backend=testcontainers asked: {_last_line(str(error))}",
-            )) from None
+            raise BackendError(
+                say(
+                    f"Docker 拒絕了 --sqs-backend=testcontainers 的請求：{_last_line(str(error))}",
+                    f"Docker refused what --sqs-backend=testcontainers asked: {_last_line(str(error))}",
+                )
+            ) from None
         ensure_reachable(self.endpoint_url, fix=f"docker logs {self.container_id}")
 
     def _sweep(self) -> None:
@@ -359,7 +391,9 @@ def _answers_list_queues(base: type) -> Any:
                 wrapped.reload()
                 if wrapped.status in ("exited", "dead"):
                     logs = wrapped.logs(tail=5).decode(errors="replace").strip().replace("\n", " | ")
-                    raise TimeoutError(f"it exited (code {wrapped.attrs['State'].get('ExitCode')}): {logs or 'no logs'}")
+                    raise TimeoutError(
+                        f"it exited (code {wrapped.attrs['State'].get('ExitCode')}): {logs or 'no logs'}"
+                    )
                 url = f"http://127.0.0.1:{container.get_exposed_port(SQS_PORT)}/?Action=ListQueues"
                 try:
                     with urllib.request.urlopen(url, timeout=2) as answer:

@@ -59,9 +59,12 @@ class Place:
     def create_table(self, name: str) -> str:
         """A table keyed by the string attribute "pk", billed per request (no capacity to wait for)."""
         client = self.client()
-        client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                            AttributeDefinitions=[{"AttributeName": PARTITION_KEY, "AttributeType": "S"}],
-                            KeySchema=[{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}])
+        client.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": PARTITION_KEY, "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
+        )
         # Real DynamoDB (and DynamoDB-local) create a table asynchronously: wait until it is ACTIVE.
         for _ in range(60):
             if client.describe_table(TableName=name)["Table"].get("TableStatus") == "ACTIVE":

@@ -276,8 +276,10 @@ def classpath(*, offline: bool = False, version: str = ELASTICMQ_VERSION) -> str
     missing or Maven Central cannot supply the jars.
     """
     if version not in VERSIONS:
-        raise ElasticMQError(f"ElasticMQ {version} is not one the kata runs ({', '.join(VERSIONS)}).",
-                             f"pick one of {', '.join(VERSIONS)}.")
+        raise ElasticMQError(
+            f"ElasticMQ {version} is not one the kata runs ({', '.join(VERSIONS)}).",
+            f"pick one of {', '.join(VERSIONS)}.",
+        )
     cache_dir = _cache_dir(version)
     cache_file = cache_dir / "classpath.txt"
     cached = _read_cached_classpath(cache_file, version)

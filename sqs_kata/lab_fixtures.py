@@ -60,12 +60,15 @@ def make_table(dynamodb_place: Place, queue_prefix: str) -> Callable[..., str]:
 
 
 @pytest.fixture
-def worker_lab(request: pytest.FixtureRequest, sqs_backend: Backend, queue_prefix: str, tmp_path: Path,
-               _dynamodb_places: Places) -> Iterator[WorkerLab]:
+def worker_lab(
+    request: pytest.FixtureRequest, sqs_backend: Backend, queue_prefix: str, tmp_path: Path, _dynamodb_places: Places
+) -> Iterator[WorkerLab]:
     """Worker processes need a server: moto in this process is replaced by a moto server of the kata's own."""
     if sqs_backend.name == "aws":
-        pytest.skip("aws: the crash test runs the learner's worker in a process pinned to throwaway credentials "
-                    "and a loopback endpoint, which real Amazon SQS is not")
+        pytest.skip(
+            "aws: the crash test runs the learner's worker in a process pinned to throwaway credentials "
+            "and a loopback endpoint, which real Amazon SQS is not"
+        )
     exercise = manifest.for_test_path(request.path)
     assert exercise is not None, request.path
     target = request.getfixturevalue("kata").path
@@ -81,8 +84,15 @@ def worker_lab(request: pytest.FixtureRequest, sqs_backend: Backend, queue_prefi
             # The server's threads run in this process: an empty long poll lets its wait pass on the simulated
             # clock, so a killed worker's messages come back without waiting out their visibility timeout.
             stack.enter_context(simulated_time())
-        lab = WorkerLab(endpoint, place, target, exercise=exercise.number, folder=tmp_path,
-                        prefix=queue_prefix, seed=request.node.nodeid)
+        lab = WorkerLab(
+            endpoint,
+            place,
+            target,
+            exercise=exercise.number,
+            folder=tmp_path,
+            prefix=queue_prefix,
+            seed=request.node.nodeid,
+        )
         stack.callback(lambda: request.node.user_properties.append(("workers", lab.log())))  # after close()
         stack.callback(lab.close)
         yield lab

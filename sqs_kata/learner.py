@@ -32,11 +32,13 @@ def resolve_target(spec: str | None, rootdir: Path = PROJECT_ROOT) -> Path:
     path = target_path(spec, rootdir)
     if not path.is_dir():
         spec = target_spec(spec)
-        raise pytest.UsageError(messages.say(
-            f"--kata-target {spec!r} 不是資料夾。請用 exercises、solutions，或放有 NN_topic.py 的資料夾路徑。",
-            f"--kata-target {spec!r} is not a folder. Use exercises, solutions, or the path of a folder "
-            "holding the NN_topic.py files.",
-        ))
+        raise pytest.UsageError(
+            messages.say(
+                f"--kata-target {spec!r} 不是資料夾。請用 exercises、solutions，或放有 NN_topic.py 的資料夾路徑。",
+                f"--kata-target {spec!r} is not a folder. Use exercises, solutions, or the path of a folder "
+                "holding the NN_topic.py files.",
+            )
+        )
     return path
 
 

@@ -79,7 +79,7 @@ def for_test_path(path: Path) -> Exercise | None:
     stem = path.stem
     if is_hidden(path):
         stem = stem.removesuffix(HIDDEN_SUFFIX)
-    return by_slug(stem[len("test_"):]) if stem.startswith("test_") else None
+    return by_slug(stem[len("test_") :]) if stem.startswith("test_") else None
 
 
 def is_hidden(path: Path) -> bool:

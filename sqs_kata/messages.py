@@ -14,8 +14,12 @@ _chosen: str | None = None
 
 
 def detect_language() -> str:
-    for value in (os.environ.get("SQS_KATA_LANG"), os.environ.get("LC_ALL"), os.environ.get("LANG"),
-                  locale.getlocale()[0]):
+    for value in (
+        os.environ.get("SQS_KATA_LANG"),
+        os.environ.get("LC_ALL"),
+        os.environ.get("LANG"),
+        locale.getlocale()[0],
+    ):
         if value:
             return "zh-TW" if value.lower().startswith("zh") else "en"
     return "en"
@@ -47,8 +51,10 @@ def seen_label() -> str:
 
 
 def hint_line(exercise_file: str, number: int) -> str:
-    return say(f"提示：打開 {exercise_file}，或執行 `sqs-kata hint {number}`",
-               f"Hint: open {exercise_file}, or run `sqs-kata hint {number}`")
+    return say(
+        f"提示：打開 {exercise_file}，或執行 `sqs-kata hint {number}`",
+        f"Hint: open {exercise_file}, or run `sqs-kata hint {number}`",
+    )
 
 
 def not_implemented(function: str, exercise_file: str) -> str:
@@ -63,16 +69,14 @@ def not_implemented(function: str, exercise_file: str) -> str:
 def missing_function(function: str, exercise_file: str) -> str:
     return say(
         f"MISSING FUNCTION {function} in {exercise_file}：找不到這個函式，是不是改了名字或刪掉了？",
-        f"MISSING FUNCTION {function} in {exercise_file}: the grader cannot find it. "
-        "Did you misname or delete it?",
+        f"MISSING FUNCTION {function} in {exercise_file}: the grader cannot find it. Did you misname or delete it?",
     )
 
 
 def cannot_load(exercise_file: str, detail: str) -> str:
     return say(
         f"{exercise_file} 無法載入，這個練習的測試都先算失敗（其他練習照常評分）：\n{detail}",
-        f"{exercise_file} cannot be loaded, so this exercise's tests fail (the others are still "
-        f"graded):\n{detail}",
+        f"{exercise_file} cannot be loaded, so this exercise's tests fail (the others are still graded):\n{detail}",
     )
 
 
@@ -138,9 +142,9 @@ def timed_out(seconds: float, last_call: str | None) -> str:
 
 def own_client() -> str:
     return say(
-        "注意：你的程式自己建立了 SQS client（boto3.client(\"sqs\")），沒有用傳進來的 sqs。"
+        '注意：你的程式自己建立了 SQS client（boto3.client("sqs")），沒有用傳進來的 sqs。'
         "評分時它被導向同一個後端，但請改用參數 sqs：它已經指向這次要用的 SQS（模擬器、伺服器或 AWS）。",
-        "Note: your code built an SQS client of its own (boto3.client(\"sqs\")) instead of using the `sqs` it was "
+        'Note: your code built an SQS client of its own (boto3.client("sqs")) instead of using the `sqs` it was '
         "given. The grader pointed it at the same backend, but use the `sqs` parameter: it already points at the "
         "SQS this run uses (an emulator, a server or AWS).",
     )
@@ -180,6 +184,7 @@ def copied_reference(number: int, reference_file: str) -> str:
 
 # --- A run that learner code ended outright (os._exit, a signal): said by the CLI, not inside pytest ---------
 
+
 def ended_while_importing(exercise_file: str) -> str:
     return say(
         f"{exercise_file} 在被匯入（import）時結束了整個 Python 程序（os._exit？），評分就停在那裡："
@@ -207,10 +212,10 @@ def ended_while_calling(function: str, exercise_file: str, test: str) -> str:
 def ended_during_test(test: str, nodeid: str, returncode: int) -> str:
     return say(
         f"評分程序在測試 {test} 執行中突然結束（結束碼 {returncode}），沒留下結果：之後的測試都沒有執行。"
-        f"直接用 pytest 跑這個測試，看是什麼結束了它：pytest \"{nodeid}\"",
+        f'直接用 pytest 跑這個測試，看是什麼結束了它：pytest "{nodeid}"',
         f"The grading process ended abruptly (exit code {returncode}) during {test}, leaving no result: the "
         f"tests after it did not run. Run that test with pytest itself to see what ended it: "
-        f"pytest \"{nodeid}\"",
+        f'pytest "{nodeid}"',
     )
 
 
@@ -218,18 +223,17 @@ def worker_ended(nodeid: str) -> str:
     test = nodeid.split("::", 1)[-1]
     return say(
         f"執行測試 {test} 的評分程序（平行評分的一個 worker）突然結束了：通常是你的程式呼叫了 os._exit()、sys.exit() "
-        f"以外的強制結束，或送出了訊號。其他測試照常評分。單獨跑這個測試看看是什麼結束了它：pytest \"{nodeid}\"",
+        f'以外的強制結束，或送出了訊號。其他測試照常評分。單獨跑這個測試看看是什麼結束了它：pytest "{nodeid}"',
         f"The grading process running {test} (one worker of a parallel grade) ended abruptly: usually your code "
         f"called os._exit() or sent a signal. The other tests were graded as usual. Run this test on its own to "
-        f"see what ended it: pytest \"{nodeid}\"",
+        f'see what ended it: pytest "{nodeid}"',
     )
 
 
 def ended_before_tests(returncode: int) -> str:
     return say(
         f"評分程序在任何測試開始之前就突然結束了（結束碼 {returncode}），沒有留下結果：",
-        f"The grading process ended abruptly before any test started (exit code {returncode}), leaving no "
-        "result:",
+        f"The grading process ended abruptly before any test started (exit code {returncode}), leaving no result:",
     )
 
 

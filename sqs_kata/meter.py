@@ -68,17 +68,27 @@ class Usage:
         return self.billed_total / count if count else None
 
     def as_record(self) -> dict[str, Any]:
-        return {"requests": self.calls, "billed": self.billed_total, "by_action": dict(sorted(self.requests.items())),
-                "by_queue_type": dict(sorted(self.billed.items())), "batch_entries": dict(sorted(self.entries.items())),
-                "messages": {"sent": self.sent, "received": self.received, "deleted": self.deleted},
-                "empty_receives": self.empty_receives, "short_polls": self.short_polls,
-                "small_receives": self.small_receives, "dollars": round(self.dollars, 9)}
+        return {
+            "requests": self.calls,
+            "billed": self.billed_total,
+            "by_action": dict(sorted(self.requests.items())),
+            "by_queue_type": dict(sorted(self.billed.items())),
+            "batch_entries": dict(sorted(self.entries.items())),
+            "messages": {"sent": self.sent, "received": self.received, "deleted": self.deleted},
+            "empty_receives": self.empty_receives,
+            "short_polls": self.short_polls,
+            "small_receives": self.small_receives,
+            "dollars": round(self.dollars, 9),
+        }
 
 
 def from_record(record: dict[str, Any]) -> Usage:
     """A Usage back from as_record() (the CLI reads records it did not make)."""
-    usage = Usage(Counter(record.get("by_action", {})), Counter(record.get("by_queue_type", {})),
-                  Counter(record.get("batch_entries", {})))
+    usage = Usage(
+        Counter(record.get("by_action", {})),
+        Counter(record.get("by_queue_type", {})),
+        Counter(record.get("batch_entries", {})),
+    )
     moved = record.get("messages", {})
     usage.sent, usage.received, usage.deleted = (int(moved.get(k, 0)) for k in ("sent", "received", "deleted"))
     usage.empty_receives = int(record.get("empty_receives", 0))
@@ -145,8 +155,9 @@ class Meter:
             usage.short_polls += not wait
             usage.small_receives += int(params.get("MaxNumberOfMessages", 1)) < MAX_BATCH
 
-    def _response(self, parsed: dict[str, Any], model: Any, context: dict[str, Any], http_response: Any,
-                  **_: Any) -> None:
+    def _response(
+        self, parsed: dict[str, Any], model: Any, context: dict[str, Any], http_response: Any, **_: Any
+    ) -> None:
         counted, params = context.get(_CONTEXT, (False, {}))
         if http_response.status_code >= 300:
             return

@@ -38,12 +38,20 @@ def numbered_bodies(count: int) -> list[str]:
 def send_batched(sqs: Any, url: str, messages: list[str]) -> None:
     """Put `messages` on the queue with SendMessageBatch, at most MAX_BATCH_ENTRIES a call."""
     for start in range(0, len(messages), MAX_BATCH_ENTRIES):
-        chunk = messages[start:start + MAX_BATCH_ENTRIES]
+        chunk = messages[start : start + MAX_BATCH_ENTRIES]
         sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(chunk)])
 
 
-def receive_all(sqs: Any, url: str, *, expect: int | None = None, wait: int = 1, rounds: int = 5,
-                visibility: int | None = None, **extra: Any) -> list[dict[str, Any]]:
+def receive_all(
+    sqs: Any,
+    url: str,
+    *,
+    expect: int | None = None,
+    wait: int = 1,
+    rounds: int = 5,
+    visibility: int | None = None,
+    **extra: Any,
+) -> list[dict[str, Any]]:
     """Receive until `expect` messages arrived, or until a long poll of `wait` seconds comes back empty.
 
     Long polling (not short) because real SQS may answer a short poll from a subset of its servers
@@ -53,8 +61,13 @@ def receive_all(sqs: Any, url: str, *, expect: int | None = None, wait: int = 1,
     for _ in range(rounds):
         if expect is not None and len(got) >= expect:
             break
-        params: dict[str, Any] = {"QueueUrl": url, "MaxNumberOfMessages": MAX_RECEIVE, "WaitTimeSeconds": wait,
-                                  "MessageAttributeNames": ["All"], "MessageSystemAttributeNames": ["All"]}
+        params: dict[str, Any] = {
+            "QueueUrl": url,
+            "MaxNumberOfMessages": MAX_RECEIVE,
+            "WaitTimeSeconds": wait,
+            "MessageAttributeNames": ["All"],
+            "MessageSystemAttributeNames": ["All"],
+        }
         if visibility is not None:
             params["VisibilityTimeout"] = visibility
         params.update(extra)
@@ -83,11 +96,17 @@ def bodies(messages: list[dict[str, Any]]) -> list[str]:
 
 def counts(sqs: Any, url: str) -> dict[str, int]:
     """visible / in flight / delayed, as SQS reports them (approximate on real SQS)."""
-    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-             "ApproximateNumberOfMessagesDelayed"]
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
-    return {"visible": int(attrs.get(names[0], 0)), "in_flight": int(attrs.get(names[1], 0)),
-            "delayed": int(attrs.get(names[2], 0))}
+    return {
+        "visible": int(attrs.get(names[0], 0)),
+        "in_flight": int(attrs.get(names[1], 0)),
+        "delayed": int(attrs.get(names[2], 0)),
+    }
 
 
 def attribute(sqs: Any, url: str, name: str) -> str | None:
@@ -240,7 +259,6 @@ def fewer_per_receive(sqs: Any, at_most: int) -> Iterator[None]:
         yield
     finally:
         sqs.meta.events.unregister("provide-client-params.sqs", cap)
-
 
 
 def after_crash(sqs: Any, url: str, batches: list[list[str]], handler: Any, clock: Any) -> tuple[set[str], set[str]]:

@@ -55,23 +55,52 @@ from sqs_kata.meter import Meter
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sqs-kata", "SQS kata")
-    group.addoption("--sqs-backend", action="append", default=None, metavar="NAME",
-                    help="where SQS runs: moto (default), moto-server, elasticmq, compose, testcontainers, "
-                         "aws, or a URL; repeat to grade on several (env SQS_KATA_BACKENDS=a,b)")
-    group.addoption("--kata-target", default=None, metavar="DIR",
-                    help="what to grade: exercises (default), solutions, or a folder of NN_topic.py files "
-                         "(env SQS_KATA_TARGET)")
-    group.addoption("--lang", default=None, choices=messages.LANGUAGES,
-                    help="language of the kata's messages (env SQS_KATA_LANG, else the locale)")
-    group.addoption("--i-understand-aws-costs", action="store_true", default=False,
-                    help="allow --sqs-backend=aws to use real Amazon SQS (it costs money)")
-    group.addoption("--kata-json", default=None, metavar="FILE",
-                    help="write every test's exercise, outcome and message to FILE (used by sqs-kata)")
-    group.addoption("--sqs-realism", default=None, choices=("on", "off"),
-                    help="act as real SQS does where emulators are kinder (default on; env SQS_KATA_REALISM); "
-                         "off only to compare while debugging")
-    group.addoption("--sqs-realism-seed", default=None, type=int, metavar="N",
-                    help="mix N into every test's realism seed to try other orders and samples (default 0)")
+    group.addoption(
+        "--sqs-backend",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="where SQS runs: moto (default), moto-server, elasticmq, compose, testcontainers, "
+        "aws, or a URL; repeat to grade on several (env SQS_KATA_BACKENDS=a,b)",
+    )
+    group.addoption(
+        "--kata-target",
+        default=None,
+        metavar="DIR",
+        help="what to grade: exercises (default), solutions, or a folder of NN_topic.py files (env SQS_KATA_TARGET)",
+    )
+    group.addoption(
+        "--lang",
+        default=None,
+        choices=messages.LANGUAGES,
+        help="language of the kata's messages (env SQS_KATA_LANG, else the locale)",
+    )
+    group.addoption(
+        "--i-understand-aws-costs",
+        action="store_true",
+        default=False,
+        help="allow --sqs-backend=aws to use real Amazon SQS (it costs money)",
+    )
+    group.addoption(
+        "--kata-json",
+        default=None,
+        metavar="FILE",
+        help="write every test's exercise, outcome and message to FILE (used by sqs-kata)",
+    )
+    group.addoption(
+        "--sqs-realism",
+        default=None,
+        choices=("on", "off"),
+        help="act as real SQS does where emulators are kinder (default on; env SQS_KATA_REALISM); "
+        "off only to compare while debugging",
+    )
+    group.addoption(
+        "--sqs-realism-seed",
+        default=None,
+        type=int,
+        metavar="N",
+        help="mix N into every test's realism seed to try other orders and samples (default 0)",
+    )
 
 
 class _Session:
@@ -127,14 +156,22 @@ _STATE = pytest.StashKey[_Session]()
 
 def pytest_configure(config: pytest.Config) -> None:
     messages.set_language(config.getoption("--lang"))
-    config.addinivalue_line("markers", "needs(feature): the test needs a backend feature; "
-                                       "backends without it skip the test, naming the feature")
-    config.addinivalue_line("markers", "realism(duplicates=True, fewer=0.5): the realism layer also redelivers "
-                                       "messages (at-least-once) to the learner's receives in this test; fewer: "
-                                       "the chance that a long poll hands out fewer than asked")
+    config.addinivalue_line(
+        "markers",
+        "needs(feature): the test needs a backend feature; backends without it skip the test, naming the feature",
+    )
+    config.addinivalue_line(
+        "markers",
+        "realism(duplicates=True, fewer=0.5): the realism layer also redelivers "
+        "messages (at-least-once) to the learner's receives in this test; fewer: "
+        "the chance that a long poll hands out fewer than asked",
+    )
     config.stash[_STATE] = state = _Session(config)
-    config.addinivalue_line("markers", "long: waits several seconds on a live server; started first when the "
-                                       "tests run in parallel (sqs_kata.shared_servers)")
+    config.addinivalue_line(
+        "markers",
+        "long: waits several seconds on a live server; started first when the "
+        "tests run in parallel (sqs_kata.shared_servers)",
+    )
     if shared_servers.is_worker(config):
         config.pluginmanager.register(shared_servers.LongestFirst(), "sqs-kata-longest-first")
     if shared_servers.parallel_controller(config):  # -n N: one server for every worker (sqs_kata.shared_servers)
@@ -179,8 +216,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
-    used = {item.callspec.params["sqs_backend"] for item in session.items
-            if hasattr(item, "callspec") and "sqs_backend" in item.callspec.params}
+    used = {
+        item.callspec.params["sqs_backend"]
+        for item in session.items
+        if hasattr(item, "callspec") and "sqs_backend" in item.callspec.params
+    }
     session.config.stash[_STATE].start(used)
 
 
@@ -325,9 +365,14 @@ def _realism_layer(request: pytest.FixtureRequest, client: Any) -> realism.Layer
     marker = request.node.get_closest_marker("realism")
     seed = zlib.crc32(request.node.nodeid.encode()) ^ (config.getoption("--sqs-realism-seed") or 0)
     kwargs = marker.kwargs if marker else {}
-    return realism.Layer(client, seed=seed, realistic=setting != "off", in_learner_call=lambda: current.in_call,
-                         duplicates=bool(kwargs.get("duplicates")),
-                         fewer=float(kwargs.get("fewer", realism.SHORT_RECEIVE_CHANCE))).install()
+    return realism.Layer(
+        client,
+        seed=seed,
+        realistic=setting != "off",
+        in_learner_call=lambda: current.in_call,
+        duplicates=bool(kwargs.get("duplicates")),
+        fewer=float(kwargs.get("fewer", realism.SHORT_RECEIVE_CHANCE)),
+    ).install()
 
 
 @pytest.fixture
@@ -349,8 +394,9 @@ def crash() -> Crash:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
-                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failing test's message ends with what the realism layer did in it (seed included)."""
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LearnerTimeout):
@@ -391,8 +437,10 @@ def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
 
 # A failure that may be a server that stopped answering, not the learner's code: the time limit, or a
 # network timeout in a call (botocore's words, in the learner's message or the grader's own traceback).
-_WAITED_ON_SERVER = re.compile(r"ran longer than|Read timeout|ReadTimeoutError|ConnectTimeoutError|ConnectionClosedError|"
-                               r"EndpointConnectionError|Could not connect")
+_WAITED_ON_SERVER = re.compile(
+    r"ran longer than|Read timeout|ReadTimeoutError|ConnectTimeoutError|ConnectionClosedError|"
+    r"EndpointConnectionError|Could not connect"
+)
 
 
 def _backend_of(item: pytest.Item) -> Backend | None:

@@ -62,5 +62,8 @@ def _hint_counts(data: object) -> dict[str, int]:
     shown = data.get("hints_shown") if isinstance(data, dict) else None
     if not isinstance(shown, dict):
         return {}
-    return {str(number): count for number, count in shown.items()
-            if isinstance(count, int) and not isinstance(count, bool) and count >= 0}
+    return {
+        str(number): count
+        for number, count in shown.items()
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0
+    }

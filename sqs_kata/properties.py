@@ -28,7 +28,11 @@ def for_all(**strategies: Any) -> Callable[[Callable[..., Any]], Callable[..., A
 
     def wrap(test: Callable[..., Any]) -> Callable[..., Any]:
         return settings(
-            max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, print_blob=False,
+            max_examples=EXAMPLES,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            print_blob=False,
             # `kata` and `sqs` are function-scoped fixtures: shared by every example, on purpose.
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )(given(**strategies)(test))

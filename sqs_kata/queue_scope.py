@@ -69,13 +69,21 @@ class _Guard:
 
     def after_list(self, parsed: dict[str, Any], **_: Any) -> None:
         if isinstance(parsed.get("QueueUrls"), list):
-            parsed["QueueUrls"] = [url for url in parsed["QueueUrls"]
-                                   if isinstance(url, str) and _queue_name(url).startswith(self.prefix)]
+            parsed["QueueUrls"] = [
+                url for url in parsed["QueueUrls"] if isinstance(url, str) and _queue_name(url).startswith(self.prefix)
+            ]
 
     def _refused(self, action: str, queue: str) -> ClientError:
-        response: Any = {"Error": {"Code": "AccessDenied", "Message": (
-            f"{queue} belongs to another grading scope on this shared server: only queues named "
-            f"{self.prefix}... can be used here")}, "ResponseMetadata": {"HTTPStatusCode": 403}}
+        response: Any = {
+            "Error": {
+                "Code": "AccessDenied",
+                "Message": (
+                    f"{queue} belongs to another grading scope on this shared server: only queues named "
+                    f"{self.prefix}... can be used here"
+                ),
+            },
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
         return ClientError(response, action)
 
 

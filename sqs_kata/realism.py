@@ -63,8 +63,7 @@ INVALID_BODY_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-
 FIFO_TOKEN = re.compile(r"""[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]{1,128}""")
 QUERY_PREFIX = "AWS.SimpleQueueService."
 # The keys a response leaves out when they would be empty (AWS JSON protocol); never ResponseMetadata.
-EMPTY_KEYS_LEFT_OUT = ("Messages", "QueueUrls", "queueUrls", "Successful", "Failed", "Tags", "Results",
-                       "Attributes")
+EMPTY_KEYS_LEFT_OUT = ("Messages", "QueueUrls", "queueUrls", "Successful", "Failed", "Tags", "Results", "Attributes")
 
 
 # How often a receive hands out fewer messages than MaxNumberOfMessages while more wait.
@@ -82,8 +81,11 @@ class Fault:
     modelled: str | None = None  # the modelled exception's name, when botocore has a class for it
 
     def response(self) -> tuple[AWSResponse, dict[str, Any]]:
-        error: dict[str, Any] = {"Code": self.code, "Message": self.message,
-                                 "Type": "Sender" if self.sender_fault else "Receiver"}
+        error: dict[str, Any] = {
+            "Code": self.code,
+            "Message": self.message,
+            "Type": "Sender" if self.sender_fault else "Receiver",
+        }
         if self.modelled:
             error["QueryErrorCode"] = self.modelled  # how botocore picks sqs.exceptions.<modelled>
         return _http(self.status), {"Error": error, "ResponseMetadata": _metadata(self.status)}
@@ -95,11 +97,17 @@ FAULTS = {
     "AccessDenied": Fault("AccessDenied", 403, True, "Access to the resource is denied."),
     "InternalError": Fault("InternalError", 500, False, "We encountered an internal error. Please try again."),
     "ServiceUnavailable": Fault("ServiceUnavailable", 503, False, "Service is unavailable. Try again later."),
-    "KmsThrottled": Fault(QUERY_PREFIX + "KmsThrottled", 400, True, "The request was denied due to throttling.",
-                          "KmsThrottled"),
+    "KmsThrottled": Fault(
+        QUERY_PREFIX + "KmsThrottled", 400, True, "The request was denied due to throttling.", "KmsThrottled"
+    ),
     # ElasticMQ never refuses a second purge within 60 s; SQS does.
-    "PurgeQueueInProgress": Fault(QUERY_PREFIX + "PurgeQueueInProgress", 400, True, "Only one PurgeQueue operation "
-                                  "on a queue is allowed every 60 seconds.", "PurgeQueueInProgress"),
+    "PurgeQueueInProgress": Fault(
+        QUERY_PREFIX + "PurgeQueueInProgress",
+        400,
+        True,
+        "Only one PurgeQueue operation on a queue is allowed every 60 seconds.",
+        "PurgeQueueInProgress",
+    ),
 }
 
 
@@ -157,8 +165,16 @@ class Layer:
 
     CONTEXT = "sqs_kata.realism"
 
-    def __init__(self, client: Any, *, seed: int, realistic: bool, in_learner_call: Callable[[], bool],
-                 duplicates: bool = False, fewer: float = SHORT_RECEIVE_CHANCE) -> None:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        seed: int,
+        realistic: bool,
+        in_learner_call: Callable[[], bool],
+        duplicates: bool = False,
+        fewer: float = SHORT_RECEIVE_CHANCE,
+    ) -> None:
         self.client = client
         self.seed = seed
         self.realistic = realistic
@@ -177,16 +193,19 @@ class Layer:
         self._short_polls = 0
         self._last_sampled_nothing = False
         self.notes: dict[str, str] = {}  # kind -> learner-facing sentence, in the order first seen
-        self._handlers = [("provide-client-params.sqs", self._request, "last"),
-                          ("before-call.sqs", self._short_circuit, "normal"),
-                          ("after-call.sqs", self._response, "first")]
+        self._handlers = [
+            ("provide-client-params.sqs", self._request, "last"),
+            ("before-call.sqs", self._short_circuit, "normal"),
+            ("after-call.sqs", self._response, "first"),
+        ]
 
     # ---- installing ---------------------------------------------------------------------------------
     def install(self) -> Layer:
         events = self.client.meta.events
         for event, handler, where in self._handlers:
             {"last": events.register_last, "first": events.register_first, "normal": events.register}[where](
-                event, handler, unique_id=f"sqs-kata-{event}")
+                event, handler, unique_id=f"sqs-kata-{event}"
+            )
         return self
 
     def uninstall(self) -> None:
@@ -208,8 +227,10 @@ class Layer:
             refusal = _validate(action, params)
             if refusal is not None:
                 state["response"] = refusal.response()
-                self._note("refused", say(f"SQS 拒絕了這個請求：{refusal.message}",
-                                          f"SQS refused a request: {refusal.message}"))
+                self._note(
+                    "refused",
+                    say(f"SQS 拒絕了這個請求：{refusal.message}", f"SQS refused a request: {refusal.message}"),
+                )
                 return
         if learner:  # before the handles are unmasked, so `index` counts the entries as the learner passed them
             self._entry_faults(action, params, state)
@@ -228,9 +249,11 @@ class Layer:
                 return
             real = self._real_of.get(handle)
             if real is None:
-                state["response"] = _invalid(QUERY_PREFIX + "ReceiptHandleIsInvalid",
-                                             f"The input receipt handle \"{handle[:40]}\" is not a valid receipt "
-                                             "handle.", "ReceiptHandleIsInvalid").response()
+                state["response"] = _invalid(
+                    QUERY_PREFIX + "ReceiptHandleIsInvalid",
+                    f'The input receipt handle "{handle[:40]}" is not a valid receipt handle.',
+                    "ReceiptHandleIsInvalid",
+                ).response()
             elif action == "DeleteMessage" and self._is_stale_or_deleted(real):
                 # SQS: deleting with an old receipt handle "succeeds, but the message will not be deleted".
                 state["response"] = _ok({})
@@ -242,9 +265,15 @@ class Layer:
             handle = entry.get("ReceiptHandle") if isinstance(entry, dict) else None
             real = self._real_of.get(handle) if isinstance(handle, str) else None
             if isinstance(handle, str) and real is None:
-                outcomes.append(_EntryOutcome(str(entry.get("Id")), _invalid(
-                    "ReceiptHandleIsInvalid", f"The input receipt handle \"{handle[:40]}\" is not a valid receipt "
-                    "handle.")))
+                outcomes.append(
+                    _EntryOutcome(
+                        str(entry.get("Id")),
+                        _invalid(
+                            "ReceiptHandleIsInvalid",
+                            f'The input receipt handle "{handle[:40]}" is not a valid receipt handle.',
+                        ),
+                    )
+                )
             elif real is not None and action == "DeleteMessageBatch" and self._is_stale_or_deleted(real):
                 outcomes.append(_EntryOutcome(str(entry.get("Id")), None))
             else:
@@ -268,8 +297,9 @@ class Layer:
         self.faults.injected.extend(f"{action} entry {entries[i].get('Id')}: {f.code}" for i, f in failing.items())
         self._answer_entries(params, state, kept, outcomes)
 
-    def _answer_entries(self, params: dict[str, Any], state: dict[str, Any], kept: list[Any],
-                        outcomes: list[_EntryOutcome]) -> None:
+    def _answer_entries(
+        self, params: dict[str, Any], state: dict[str, Any], kept: list[Any], outcomes: list[_EntryOutcome]
+    ) -> None:
         """Send `kept` (a new list: what the caller passed, and SentRequests kept, is untouched); answer the rest."""
         state["entries"].extend(outcomes)
         if kept or not outcomes:
@@ -303,8 +333,9 @@ class Layer:
         return state.get("response") if state else None
 
     # ---- the response on its way back ----------------------------------------------------------------
-    def _response(self, parsed: dict[str, Any], model: Any, context: dict[str, Any], http_response: Any,
-                  **_: Any) -> None:
+    def _response(
+        self, parsed: dict[str, Any], model: Any, context: dict[str, Any], http_response: Any, **_: Any
+    ) -> None:
         state = context.get(self.CONTEXT)
         if state is None or http_response.status_code >= 300:
             return
@@ -314,8 +345,14 @@ class Layer:
             if outcome.fault is None:
                 parsed.setdefault("Successful", []).append({"Id": outcome.id})
             else:
-                parsed.setdefault("Failed", []).append({"Id": outcome.id, "SenderFault": outcome.fault.sender_fault,
-                                                        "Code": outcome.fault.code, "Message": outcome.fault.message})
+                parsed.setdefault("Failed", []).append(
+                    {
+                        "Id": outcome.id,
+                        "SenderFault": outcome.fault.sender_fault,
+                        "Code": outcome.fault.code,
+                        "Message": outcome.fault.message,
+                    }
+                )
         if action in ("DeleteMessage", "DeleteMessageBatch"):
             self._remember_deleted(action, params, parsed)
         if not self.realistic:
@@ -374,15 +411,23 @@ class Layer:
         if not learner:
             return
         if state.get("sampled_nothing"):
-            self._note("short-poll", say(
-                "短輪詢（WaitTimeSeconds=0）只問了部分伺服器，雖然佇列裡有訊息，卻回來空的：真的 SQS 會這樣",
-                "answered a short poll (WaitTimeSeconds=0) from a sample of servers that held nothing, while "
-                "messages waited: real SQS does this"))
+            self._note(
+                "short-poll",
+                say(
+                    "短輪詢（WaitTimeSeconds=0）只問了部分伺服器，雖然佇列裡有訊息，卻回來空的：真的 SQS 會這樣",
+                    "answered a short poll (WaitTimeSeconds=0) from a sample of servers that held nothing, while "
+                    "messages waited: real SQS does this",
+                ),
+            )
         if state.get("capped") and messages:
-            self._note("fewer", say(
-                f"一次只給了 {len(messages)} 則，少於 MaxNumberOfMessages={state['capped']}，雖然還有訊息在等：真的 SQS 會這樣",
-                f"handed out {len(messages)} message(s), fewer than MaxNumberOfMessages={state['capped']}, "
-                "while more waited: real SQS does this"))
+            self._note(
+                "fewer",
+                say(
+                    f"一次只給了 {len(messages)} 則，少於 MaxNumberOfMessages={state['capped']}，雖然還有訊息在等：真的 SQS 會這樣",
+                    f"handed out {len(messages)} message(s), fewer than MaxNumberOfMessages={state['capped']}, "
+                    "while more waited: real SQS does this",
+                ),
+            )
         if fifo:
             return
         if self.duplicates:
@@ -390,9 +435,13 @@ class Layer:
             messages = parsed.get("Messages", [])
         if len(messages) > 1:
             parsed["Messages"] = self._reordered(messages)
-            self._note("order", say("標準佇列的訊息沒有照傳送順序回來（標準佇列不保證順序）",
-                                    "returned a standard queue's messages out of send order (standard queues "
-                                    "promise no order)"))
+            self._note(
+                "order",
+                say(
+                    "標準佇列的訊息沒有照傳送順序回來（標準佇列不保證順序）",
+                    "returned a standard queue's messages out of send order (standard queues promise no order)",
+                ),
+            )
 
     def _redeliver(self, parsed: dict[str, Any], params: dict[str, Any]) -> None:
         """At-least-once delivery: a message already handed out comes once more, with a new receipt handle."""
@@ -412,9 +461,13 @@ class Layer:
             messages.append(copy)
             self._redelivered.add(message_id)
             room -= 1
-            self._note("duplicate", say("把一則已經送過的訊息再送了一次（同一個 MessageId）：標準佇列「至少一次」傳遞",
-                                        "delivered a message a second time (same MessageId): standard queues "
-                                        "deliver at least once"))
+            self._note(
+                "duplicate",
+                say(
+                    "把一則已經送過的訊息再送了一次（同一個 MessageId）：標準佇列「至少一次」傳遞",
+                    "delivered a message a second time (same MessageId): standard queues deliver at least once",
+                ),
+            )
         if not messages:
             parsed.pop("Messages")
 
@@ -427,8 +480,13 @@ class Layer:
                 if key in ("Successful", "Failed"):  # from the request's order, so that order is never kept
                     items = sorted(items, key=lambda entry: position.get(str(entry.get("Id")), len(position)))
                 parsed[key] = self._reordered(items)
-                self._note("list-order", say(f"{action} 回應裡 {key} 的順序和請求不同（SQS 不保證這個順序）",
-                                             f"returned {action}'s {key} in another order (SQS promises none)"))
+                self._note(
+                    "list-order",
+                    say(
+                        f"{action} 回應裡 {key} 的順序和請求不同（SQS 不保證這個順序）",
+                        f"returned {action}'s {key} in another order (SQS promises none)",
+                    ),
+                )
         for key in ("Tags", "Attributes"):  # maps: code that zips their values with the names asked for breaks
             mapping = parsed.get(key)
             if isinstance(mapping, dict) and len(mapping) > 1:
@@ -458,9 +516,13 @@ class Layer:
         """What this test's learner calls met, for a failure message; '' when nothing was simulated."""
         if not self.notes and not self.faults.injected:
             return ""
-        lines = [say(f"這個測試模擬了真的 SQS（realism seed {self.seed}；除錯時可用 --sqs-realism=off 比較）：",
-                     f"In this test the grader acted as real SQS does (realism seed {self.seed}; "
-                     "--sqs-realism=off to compare while debugging):")]
+        lines = [
+            say(
+                f"這個測試模擬了真的 SQS（realism seed {self.seed}；除錯時可用 --sqs-realism=off 比較）：",
+                f"In this test the grader acted as real SQS does (realism seed {self.seed}; "
+                "--sqs-realism=off to compare while debugging):",
+            )
+        ]
         lines += [f"  - {sentence}" for sentence in self.notes.values()]
         lines += [say(f"  - 注入的錯誤：{item}", f"  - injected error: {item}") for item in self.faults.injected]
         lines.append(say("  你的程式要在真的 SQS 上也能正確運作。", "  Your code must work on real SQS too."))
@@ -476,19 +538,28 @@ def _validate(action: str, params: dict[str, Any]) -> Fault | None:
     if action in MAX_RESULTS:
         limit, value = MAX_RESULTS[action], params.get("MaxResults")
         if isinstance(value, int) and not 1 <= value <= limit:
-            return _invalid("InvalidParameterValue", f"Value {value} for parameter MaxResults is invalid. Reason: "
-                            f"MaxResults must be an integer between 1 and {limit}.")
+            return _invalid(
+                "InvalidParameterValue",
+                f"Value {value} for parameter MaxResults is invalid. Reason: "
+                f"MaxResults must be an integer between 1 and {limit}.",
+            )
     if action in ("CreateQueue", "SetQueueAttributes"):
         for name in BOOLEAN_ATTRIBUTES:
             value = (params.get("Attributes") or {}).get(name)
             if isinstance(value, str) and value.lower() not in ("true", "false"):
-                return _invalid(QUERY_PREFIX + "InvalidAttributeValue", f"Invalid value for the parameter {name}.",
-                                "InvalidAttributeValue")
+                return _invalid(
+                    QUERY_PREFIX + "InvalidAttributeValue",
+                    f"Invalid value for the parameter {name}.",
+                    "InvalidAttributeValue",
+                )
     if action == "ReceiveMessage":
         wait = params.get("WaitTimeSeconds")
         if isinstance(wait, int) and not 0 <= wait <= MAX_WAIT_SECONDS:
-            return _invalid("InvalidParameterValue", f"Value {wait} for parameter WaitTimeSeconds is invalid. "
-                            f"Reason: Must be >= 0 and <= {MAX_WAIT_SECONDS}, if provided.")
+            return _invalid(
+                "InvalidParameterValue",
+                f"Value {wait} for parameter WaitTimeSeconds is invalid. "
+                f"Reason: Must be >= 0 and <= {MAX_WAIT_SECONDS}, if provided.",
+            )
     return None
 
 
@@ -500,9 +571,12 @@ def _validate_batch(action: str, entries: Any) -> Fault | None:
         return None  # BatchEntryIdsNotDistinct: the server says it
     for entry_id in ids:
         if not isinstance(entry_id, str) or not BATCH_ENTRY_ID.fullmatch(entry_id):
-            return _invalid(QUERY_PREFIX + "InvalidBatchEntryId",
-                            f"A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
-                            f"It can be at most 80 letters long. (Id {str(entry_id)[:90]!r})", "InvalidBatchEntryId")
+            return _invalid(
+                QUERY_PREFIX + "InvalidBatchEntryId",
+                f"A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
+                f"It can be at most 80 letters long. (Id {str(entry_id)[:90]!r})",
+                "InvalidBatchEntryId",
+            )
     if action == "SendMessageBatch":
         total = 0
         for entry in entries:
@@ -511,8 +585,11 @@ def _validate_batch(action: str, entries: Any) -> Fault | None:
                 return refusal
             total += message_bytes(entry)
         if total > MAX_MESSAGE_BYTES:
-            return _invalid(QUERY_PREFIX + "BatchRequestTooLong", f"Batch requests cannot be longer than "
-                            f"{MAX_MESSAGE_BYTES} bytes. You have sent {total} bytes.", "BatchRequestTooLong")
+            return _invalid(
+                QUERY_PREFIX + "BatchRequestTooLong",
+                f"Batch requests cannot be longer than {MAX_MESSAGE_BYTES} bytes. You have sent {total} bytes.",
+                "BatchRequestTooLong",
+            )
     return None
 
 
@@ -524,53 +601,84 @@ def _validate_message(message: dict[str, Any]) -> Fault | None:
         return _invalid("MissingParameter", "The request must contain the parameter MessageBody.")
     bad = INVALID_BODY_CHARACTER.search(body)
     if bad:
-        return _invalid(QUERY_PREFIX + "InvalidMessageContents", f"Invalid binary character '#x{ord(bad.group()):X}'"
-                        " was found in the message body, the set of allowed characters is #x9 | #xA | #xD | "
-                        "#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF", "InvalidMessageContents")
+        return _invalid(
+            QUERY_PREFIX + "InvalidMessageContents",
+            f"Invalid binary character '#x{ord(bad.group()):X}'"
+            " was found in the message body, the set of allowed characters is #x9 | #xA | #xD | "
+            "#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF",
+            "InvalidMessageContents",
+        )
     for key in ("MessageGroupId", "MessageDeduplicationId"):
         value = message.get(key)
         if isinstance(value, str) and not FIFO_TOKEN.fullmatch(value):
-            return _invalid("InvalidParameterValue", f"Value {value[:130]!r} for parameter {key} is invalid. Reason: "
-                            f"{key} can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+            return _invalid(
+                "InvalidParameterValue",
+                f"Value {value[:130]!r} for parameter {key} is invalid. Reason: "
+                f"{key} can only include alphanumeric and punctuation characters. 1 to 128 in length.",
+            )
     attributes = message.get("MessageAttributes") or {}
     if isinstance(attributes, dict):
         if len(attributes) > MAX_MESSAGE_ATTRIBUTES:
-            return _invalid("InvalidParameterValue", f"Number of message attributes [{len(attributes)}] exceeds the "
-                            f"allowed maximum [{MAX_MESSAGE_ATTRIBUTES}].")
+            return _invalid(
+                "InvalidParameterValue",
+                f"Number of message attributes [{len(attributes)}] exceeds the "
+                f"allowed maximum [{MAX_MESSAGE_ATTRIBUTES}].",
+            )
         for name, value in attributes.items():
             refusal = _validate_attribute(str(name), value)
             if refusal is not None:
                 return refusal
     size = message_bytes(message)
     if size > MAX_MESSAGE_BYTES:
-        return _invalid("InvalidParameterValue", f"One or more parameters are invalid. Reason: Message must be "
-                        f"shorter than {MAX_MESSAGE_BYTES} bytes (this one is {size} bytes in UTF-8).")
+        return _invalid(
+            "InvalidParameterValue",
+            f"One or more parameters are invalid. Reason: Message must be "
+            f"shorter than {MAX_MESSAGE_BYTES} bytes (this one is {size} bytes in UTF-8).",
+        )
     return None
 
 
 def _validate_attribute(name: str, value: Any) -> Fault | None:
-    if (not ATTRIBUTE_NAME.fullmatch(name) or ".." in name or name.startswith(".") or name.endswith(".")
-            or name.lower().startswith(("aws.", "amazon."))):
-        return _invalid("InvalidParameterValue", f"Message attribute name '{name}' is invalid: up to 256 of "
-                        "A-Z a-z 0-9 _ - . (no '..', not starting or ending with '.', not starting with AWS. "
-                        "or Amazon.).")
+    if (
+        not ATTRIBUTE_NAME.fullmatch(name)
+        or ".." in name
+        or name.startswith(".")
+        or name.endswith(".")
+        or name.lower().startswith(("aws.", "amazon."))
+    ):
+        return _invalid(
+            "InvalidParameterValue",
+            f"Message attribute name '{name}' is invalid: up to 256 of "
+            "A-Z a-z 0-9 _ - . (no '..', not starting or ending with '.', not starting with AWS. "
+            "or Amazon.).",
+        )
     if not isinstance(value, dict):
         return None
     data_type = str(value.get("DataType", ""))
     base = data_type.split(".", 1)[0]
     if base not in ("String", "Number", "Binary"):
-        return _invalid("InvalidParameterValue", f"The message attribute '{name}' has an invalid message attribute "
-                        f"type {data_type!r}, the set of supported type prefixes is Binary, Number, and String.")
+        return _invalid(
+            "InvalidParameterValue",
+            f"The message attribute '{name}' has an invalid message attribute "
+            f"type {data_type!r}, the set of supported type prefixes is Binary, Number, and String.",
+        )
     text = value.get("StringValue")
     if base in ("String", "Number") and (text is None or text == ""):
-        return _invalid("InvalidParameterValue", f"The message attribute '{name}' must contain a non-empty "
-                        f"message attribute value for message attribute type '{data_type}'.")
+        return _invalid(
+            "InvalidParameterValue",
+            f"The message attribute '{name}' must contain a non-empty "
+            f"message attribute value for message attribute type '{data_type}'.",
+        )
     if base == "Number" and isinstance(text, str) and not _is_sqs_number(text):
-        return _invalid("InvalidParameterValue", f"Can't cast the value of message (user) attribute '{name}' to a "
-                        f"number: {text!r}.")
+        return _invalid(
+            "InvalidParameterValue", f"Can't cast the value of message (user) attribute '{name}' to a number: {text!r}."
+        )
     if base == "Binary" and not value.get("BinaryValue"):
-        return _invalid("InvalidParameterValue", f"The message attribute '{name}' must contain a non-empty "
-                        f"message attribute value for message attribute type '{data_type}'.")
+        return _invalid(
+            "InvalidParameterValue",
+            f"The message attribute '{name}' must contain a non-empty "
+            f"message attribute value for message attribute type '{data_type}'.",
+        )
     return None
 
 
@@ -586,4 +694,3 @@ def _is_sqs_number(text: str) -> bool:
         return True
     digits = len(number.as_tuple().digits)
     return digits <= 38 and -128 <= number.adjusted() <= 126
-

@@ -57,8 +57,9 @@ class Record(TypedDict):
     not_run: NotRequired[bool]  # the process ended before this test ran
 
 
-def error_record(nodeid: str, exercise: str | None, message: str, *, ended: bool = False,
-                 not_run: bool = False) -> Record:
+def error_record(
+    nodeid: str, exercise: str | None, message: str, *, ended: bool = False, not_run: bool = False
+) -> Record:
     """The record of a test the grading process could not finish (see runner._after_halt)."""
     record = Record(nodeid=nodeid, exercise=exercise, outcome="error", message=message, duration=0.0, output="")
     if ended:
@@ -115,9 +116,17 @@ class Recorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props: dict[str, Any] = dict(report.user_properties)  # what the plugin noted (plain JSON values)
-        record = self.records.setdefault(report.nodeid, Record(
-            nodeid=report.nodeid, exercise=props.get("exercise"), outcome="passed", message="", duration=0.0,
-            output=""))
+        record = self.records.setdefault(
+            report.nodeid,
+            Record(
+                nodeid=report.nodeid,
+                exercise=props.get("exercise"),
+                outcome="passed",
+                message="",
+                duration=0.0,
+                output="",
+            ),
+        )
         record["duration"] += report.duration
         if "test_code" in props:  # a parallel worker's (WorkerNotes): the controller never collects
             self.test_code.setdefault(report.nodeid, props["test_code"])
@@ -161,20 +170,20 @@ class Recorder:
         self.path.write_text(json.dumps(list(self.records.values()), ensure_ascii=False, indent=1), encoding="utf-8")
         # Written last: its presence is the mark of a normal end (see read_halt).
         session_file(self.path).write_text(
-            json.dumps({"exitstatus": int(exitstatus), "stopped": self.stopped}, ensure_ascii=False),
-            encoding="utf-8")
+            json.dumps({"exitstatus": int(exitstatus), "stopped": self.stopped}, ensure_ascii=False), encoding="utf-8"
+        )
         self.breadcrumb.close()
         if self._partial is not None:
             os.close(self._partial)
             self._partial = None
 
-
     def pytest_unconfigure(self) -> None:
         """pytest ended in order without a session end (it stopped while starting: a parallel run's server that
         would not start): still a normal end, with pytest's own message, not a process that died."""
         if not session_file(self.path).exists():
-            session_file(self.path).write_text(json.dumps({"exitstatus": None, "stopped": self.stopped}),
-                                               encoding="utf-8")
+            session_file(self.path).write_text(
+                json.dumps({"exitstatus": None, "stopped": self.stopped}), encoding="utf-8"
+            )
         self.breadcrumb.close()
 
 
@@ -338,6 +347,7 @@ def _first_json(data: bytes) -> dict[str, Any]:
 
 # --- Scoring ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class ExerciseResult:
     """One exercise's tests in one run. Skipped tests (a backend lacks a feature) do not count."""
@@ -435,7 +445,8 @@ def cost_line(usage: Usage) -> str:
         f"SQS：{usage.moved} 則訊息用了 {usage.billed_total} 個計費請求，每則 {per_message:.2f} 個，"
         f"每百萬則 ${dollars:.2f}（{pricing.source('zh')}）",
         f"SQS: {usage.billed_total} billed requests for {usage.moved} messages: {per_message:.2f} per message, "
-        f"${dollars:.2f} per million messages ({pricing.source()})")
+        f"${dollars:.2f} per million messages ({pricing.source()})",
+    )
 
 
 def total_score(results: Sequence[ExerciseResult]) -> tuple[float, float]:
@@ -457,8 +468,10 @@ def hidden_message(record: Record) -> str:
     if record["outcome"] == "passed":
         return ""
     stub = " (not implemented yet)" if "not implemented yet" in (record.get("message") or "") else ""
-    return messages.say(f"這是一個隱藏測試：沒有通過{stub}（內容不公開）。",
-                        f"A hidden test: it did not pass{stub} (its content is not shown).")
+    return messages.say(
+        f"這是一個隱藏測試：沒有通過{stub}（內容不公開）。",
+        f"A hidden test: it did not pass{stub} (its content is not shown).",
+    )
 
 
 # --- Report formats ---------------------------------------------------------------------------------
@@ -466,8 +479,9 @@ def hidden_message(record: Record) -> str:
 _EXERCISM_STATUS = {"passed": "pass", "failed": "fail", "error": "error"}
 
 
-def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
-                ended: str | None = None) -> dict[str, Any]:
+def exercism_v3(
+    results: Sequence[ExerciseResult], error: str | None = None, *, ended: str | None = None
+) -> dict[str, Any]:
     """exercism's results.json, version 3. `error`: the run itself failed (no test could run). `ended`:
     learner code ended the run part-way; an error too, with the tests that did run (and those that did not)."""
     if error is not None:
@@ -503,8 +517,13 @@ def exercism_v3(results: Sequence[ExerciseResult], error: str | None = None, *,
     return {"version": 3, "status": status, "tests": tests}
 
 
-def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
-               visibility: str = "visible", *, ended: str | None = None) -> dict[str, Any]:
+def gradescope(
+    results: Sequence[ExerciseResult],
+    error: str | None = None,
+    visibility: str = "visible",
+    *,
+    ended: str | None = None,
+) -> dict[str, Any]:
     """Gradescope's results.json: each test is worth points/total of its exercise. `error`: the run itself
     failed (score 0). `ended`: learner code ended the run part-way, said in the output; the tests that
     ran keep their score, the test it ended in and those that never ran score 0."""
@@ -521,8 +540,9 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
                 "score": worth if passed else 0.0,
                 "max_score": worth,
                 "status": "passed" if passed else "failed",
-                "output": _noted(result.copy_note, _with_cost(record, "" if passed else record.get("message")
-                                                              or record["outcome"])),
+                "output": _noted(
+                    result.copy_note, _with_cost(record, "" if passed else record.get("message") or record["outcome"])
+                ),
                 "visibility": visibility,
             }
             if record.get("hidden"):  # Gradescope shows it to the teacher only (extra_data is never shown)
@@ -540,8 +560,9 @@ def gradescope(results: Sequence[ExerciseResult], error: str | None = None,
     notes = [r.copy_note for r in results if r.copy_note]
     if notes:  # the top of the results page, so that a teacher sees it before opening any test
         report["output"] = "\n".join(notes)
-        report["extra_data"] = {"copied_reference": {f"{r.exercise.number:02d}": r.copied_reference
-                                                     for r in results if r.copied_reference}}
+        report["extra_data"] = {
+            "copied_reference": {f"{r.exercise.number:02d}": r.copied_reference for r in results if r.copied_reference}
+        }
     metered = {f"{r.exercise.number:02d}": r.requests.as_record() for r in results if r.requests.calls}
     if metered:  # every exercise's SQS requests, for scripts (sqs_kata.meter)
         report.setdefault("extra_data", {})["sqs_requests"] = metered

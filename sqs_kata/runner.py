@@ -26,8 +26,18 @@ from sqs_kata.targets import TARGETS, target_path
 
 # What a learner should see from pytest: the failure messages (already clean) and what their own code
 # printed, not pytest's chrome nor the servers' logs (stderr and logging are left out of failures).
-QUIET = ["-q", "--tb=short", "-rN", "--no-header", "--disable-warnings", "--show-capture=stdout",
-         "-p", "no:randomly", "-p", "no:sugar"]
+QUIET = [
+    "-q",
+    "--tb=short",
+    "-rN",
+    "--no-header",
+    "--disable-warnings",
+    "--show-capture=stdout",
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:sugar",
+]
 
 # xdist workers sharing one server on a live backend (see RunOptions.workers): the tests wait far more than
 # they compute, so more workers than cores; four took the ElasticMQ grade from ~80 s to ~30 s on two cores.
@@ -102,13 +112,29 @@ class Run:
     ended: str | None = None  # why grading stopped part-way: learner code ended the process (see _after_halt)
 
 
-def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] = (),
-        echo: Callable[[str], None] | None = None, color: bool = False, columns: int | None = None) -> Run:
+def run(
+    test_files: Sequence[str],
+    options: RunOptions,
+    *,
+    extra: Sequence[str] = (),
+    echo: Callable[[str], None] | None = None,
+    color: bool = False,
+    columns: int | None = None,
+) -> Run:
     """Run pytest on `test_files`; with `echo`, pass its output on as it comes (for check and watch)."""
     with tempfile.TemporaryDirectory(prefix="sqs-kata-") as folder:
         report = Path(folder) / "records.json"
-        command = [sys.executable, "-m", "pytest", *QUIET, f"--color={'yes' if color else 'no'}",
-                   f"--kata-json={report}", *options.pytest_args(len(test_files)), *extra, *test_files]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *QUIET,
+            f"--color={'yes' if color else 'no'}",
+            f"--kata-json={report}",
+            *options.pytest_args(len(test_files)),
+            *extra,
+            *test_files,
+        ]
         env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
         if options.lang:
             env["SQS_KATA_LANG"] = options.lang
@@ -118,8 +144,14 @@ def run(test_files: Sequence[str], options: RunOptions, *, extra: Sequence[str] 
         if warm.preloaded():  # a fork of this process: pytest and the libraries are imported already
             process = warm.fork_pytest(command[3:], env, PROJECT_ROOT)
         else:
-            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         try:
             output, errors = _collect(process, echo)
         except KeyboardInterrupt:
@@ -139,8 +171,9 @@ def outcome(report: Path, returncode: int, output: str, errors: str, command: Se
     return Run(returncode, records, output, errors, problem, list(command))
 
 
-def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output: str,
-                errors: str) -> tuple[list[results.Record], str | None, str | None]:
+def _after_halt(
+    halt: results.Halt, returncode: int, stopped: str | None, output: str, errors: str
+) -> tuple[list[results.Record], str | None, str | None]:
     """Records, `ended` message and `problem` of a child that ended without its end mark.
 
     Whatever its exit code (os._exit(0) included), the test it was in gets an error record carrying the
@@ -148,16 +181,23 @@ def _after_halt(halt: results.Halt, returncode: int, stopped: str | None, output
     run can show neither as a pass nor as 0/0. Ended before any test: a problem, as when pytest fails.
     """
     if halt.test is None:
-        return halt.records, None, messages.ended_before_tests(returncode) + "\n" + _problem(
-            returncode, stopped, output, errors)
+        return (
+            halt.records,
+            None,
+            messages.ended_before_tests(returncode) + "\n" + _problem(returncode, stopped, output, errors),
+        )
     message = _ended_message(halt, returncode)
     records = [r for r in halt.records if r.get("nodeid") != halt.test]
-    records.append(results.error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test),
-                                        message, ended=True))
+    records.append(
+        results.error_record(halt.test, halt.collected.get(halt.test) or _exercise_of(halt.test), message, ended=True)
+    )
     finished = {r.get("nodeid") for r in records}
     unreached = messages.did_not_run(_test_name(halt.test))
-    records += [results.error_record(nodeid, slug, unreached, not_run=True)
-                for nodeid, slug in halt.collected.items() if nodeid not in finished]
+    records += [
+        results.error_record(nodeid, slug, unreached, not_run=True)
+        for nodeid, slug in halt.collected.items()
+        if nodeid not in finished
+    ]
     return records, message, None
 
 
@@ -179,7 +219,9 @@ def _exercise_of(nodeid: str) -> str | None:
     return exercise.slug if exercise else None
 
 
-def _collect(process: subprocess.Popen[bytes] | warm.ForkedPytest, echo: Callable[[str], None] | None) -> tuple[str, str]:
+def _collect(
+    process: subprocess.Popen[bytes] | warm.ForkedPytest, echo: Callable[[str], None] | None
+) -> tuple[str, str]:
     stdout, stderr = process.stdout, process.stderr
     assert stdout is not None and stderr is not None
     err_chunks: list[bytes] = []
@@ -276,8 +318,8 @@ def _usage_error(errors: str) -> str | None:
     lines = errors.splitlines()
     for index, line in enumerate(lines):
         if line.startswith("ERROR: "):
-            message = [line[len("ERROR: "):]]
-            for more in lines[index + 1:]:
+            message = [line[len("ERROR: ") :]]
+            for more in lines[index + 1 :]:
                 if not more.strip() or more.startswith(("  inifile:", "  rootdir:")):
                     break
                 message.append(more)

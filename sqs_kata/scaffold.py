@@ -35,29 +35,40 @@ class Scaffold:
     written: list[Path] = field(default_factory=list)  # every file written or changed, kata.toml last
 
 
-def create(number: int, topic: str, *, points: int = DEFAULT_POINTS, part: int | None = None,
-           root: Path = PROJECT_ROOT) -> Scaffold:
+def create(
+    number: int, topic: str, *, points: int = DEFAULT_POINTS, part: int | None = None, root: Path = PROJECT_ROOT
+) -> Scaffold:
     """Write the new exercise's files under `root`; nothing is written when any check fails."""
     topic = topic.strip().lower().replace("-", "_")
     if not TOPIC.fullmatch(topic):
-        raise ScaffoldError(say(f"主題 {topic!r} 要用小寫英文字母、數字和底線，例如 fan_out。",
-                                f"the topic {topic!r} should be lowercase letters, digits and underscores, "
-                                "e.g. fan_out."))
+        raise ScaffoldError(
+            say(
+                f"主題 {topic!r} 要用小寫英文字母、數字和底線，例如 fan_out。",
+                f"the topic {topic!r} should be lowercase letters, digits and underscores, e.g. fan_out.",
+            )
+        )
     if not 1 <= number <= 99:
         raise ScaffoldError(say(f"練習編號 {number} 要在 1 到 99 之間。", f"the number {number} should be 1 to 99."))
     if points < 1:
         raise ScaffoldError(say("點數至少是 1。", "points should be at least 1."))
     existing = manifest.load(root / "kata.toml")
     if existing and number <= existing[-1].number:
-        raise ScaffoldError(say(f"練習編號要大於最後一個練習（{existing[-1].number}）：新練習加在 kata.toml 的最後。",
-                                f"the number should come after the last exercise ({existing[-1].number}): a new "
-                                "exercise goes at the end of kata.toml."))
+        raise ScaffoldError(
+            say(
+                f"練習編號要大於最後一個練習（{existing[-1].number}）：新練習加在 kata.toml 的最後。",
+                f"the number should come after the last exercise ({existing[-1].number}): a new "
+                "exercise goes at the end of kata.toml.",
+            )
+        )
     last_part = existing[-1].part if existing else 1
     part = last_part if part is None else part
     if part < last_part:
-        raise ScaffoldError(say(f"第 {part} 部分的練習要排在第 {last_part} 部分之前；新練習的 part 至少是 {last_part}。",
-                                f"part {part} comes before part {last_part}: a new exercise's part is at least "
-                                f"{last_part}."))
+        raise ScaffoldError(
+            say(
+                f"第 {part} 部分的練習要排在第 {last_part} 部分之前；新練習的 part 至少是 {last_part}。",
+                f"part {part} comes before part {last_part}: a new exercise's part is at least {last_part}.",
+            )
+        )
     slug = f"{number:02d}_{topic}"
     title = topic.replace("_", " ")
     solution = _solution(number, title)
@@ -69,8 +80,12 @@ def create(number: int, topic: str, *, points: int = DEFAULT_POINTS, part: int |
     }
     there = [path for path in files if path.exists()]
     if there:
-        raise ScaffoldError(say(f"檔案已經存在：{', '.join(map(str, there))}",
-                                f"these files exist already: {', '.join(map(str, there))}"))
+        raise ScaffoldError(
+            say(
+                f"檔案已經存在：{', '.join(map(str, there))}",
+                f"these files exist already: {', '.join(map(str, there))}",
+            )
+        )
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

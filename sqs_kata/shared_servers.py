@@ -34,8 +34,11 @@ def is_worker(config: pytest.Config) -> bool:
 def parallel_controller(config: pytest.Config) -> bool:
     """True in the process that hands tests to xdist workers (not in a worker, not in a plain run)."""
     # xdist registers its controller ("dsession") after every other plugin's pytest_configure: ask its option.
-    return (not is_worker(config) and config.getoption("dist", default="no") != "no"
-            and not config.getoption("collectonly", default=False))
+    return (
+        not is_worker(config)
+        and config.getoption("dist", default="no") != "no"
+        and not config.getoption("collectonly", default=False)
+    )
 
 
 def attached(config: pytest.Config) -> dict[str, dict[str, Any]]:
@@ -55,8 +58,10 @@ class Controller:
         if self._servers is None:
             specs = {spec for spec, backend in self._backends.items() if backend.shared_by_workers}
             self._start(specs)
-            self._servers = {spec: {"endpoint_url": self._backends[spec].endpoint_url,
-                                    "lacks": dict(self._backends[spec].lacks)} for spec in specs}
+            self._servers = {
+                spec: {"endpoint_url": self._backends[spec].endpoint_url, "lacks": dict(self._backends[spec].lacks)}
+                for spec in specs
+            }
         return self._servers
 
     def pytest_configure_node(self, node: Any) -> None:

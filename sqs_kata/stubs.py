@@ -21,7 +21,7 @@ def stub_source(solution: str) -> str:
         has_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
         start = first.end_lineno if has_doc else node.body[0].lineno - 1
         indent = " " * (node.col_offset + 4)
-        lines[start:node.end_lineno] = [
+        lines[start : node.end_lineno] = [
             f"{indent}# TODO: your code here",
             f'{indent}raise NotImplementedError("{node.name} is not implemented yet")',
         ]

@@ -35,9 +35,17 @@ def fails_as_not_implemented(record: Record) -> bool:
 
 def solution_problems(solved: Sequence[ExerciseResult]) -> list[str]:
     """Every graded test of the reference solutions must pass (a skip, for a backend lacking a feature, is no test)."""
-    return [say(f"解答沒通過 {record['nodeid']}（{record['outcome']}）：",
-                f"solution does not pass {record['nodeid']} ({record['outcome']}):") + "\n    " + first_lines(record["message"])
-            for result in solved for record in result.graded if record["outcome"] != "passed"]
+    return [
+        say(
+            f"解答沒通過 {record['nodeid']}（{record['outcome']}）：",
+            f"solution does not pass {record['nodeid']} ({record['outcome']}):",
+        )
+        + "\n    "
+        + first_lines(record["message"])
+        for result in solved
+        for record in result.graded
+        if record["outcome"] != "passed"
+    ]
 
 
 def stub_problems(stubs: Sequence[ExerciseResult]) -> tuple[list[str], list[int]]:
@@ -50,23 +58,37 @@ def stub_problems(stubs: Sequence[ExerciseResult]) -> tuple[list[str], list[int]
             if fails_as_not_implemented(record):
                 ok += 1
             elif record["outcome"] == "passed":
-                problems.append(say(f"練習樁已經通過 {record['nodeid']}：這個測試沒有檢查到要學的東西",
-                                    f"the untouched stub already passes {record['nodeid']}: the test checks nothing "
-                                    "the learner has to write"))
+                problems.append(
+                    say(
+                        f"練習樁已經通過 {record['nodeid']}：這個測試沒有檢查到要學的東西",
+                        f"the untouched stub already passes {record['nodeid']}: the test checks nothing "
+                        "the learner has to write",
+                    )
+                )
             else:
-                problems.append(say(f"練習樁的 {record['nodeid']} 應該以「not implemented yet」失敗，卻是 {record['outcome']}：",
-                                    f"the stub should fail {record['nodeid']} with 'not implemented yet', "
-                                    f"got {record['outcome']}:") + "\n    " + first_lines(record["message"]))
+                problems.append(
+                    say(
+                        f"練習樁的 {record['nodeid']} 應該以「not implemented yet」失敗，卻是 {record['outcome']}：",
+                        f"the stub should fail {record['nodeid']} with 'not implemented yet', got {record['outcome']}:",
+                    )
+                    + "\n    "
+                    + first_lines(record["message"])
+                )
         stub_ok.append(ok)
     return problems, stub_ok
 
 
 def count_problems(solved: Sequence[ExerciseResult], stubs: Sequence[ExerciseResult]) -> list[str]:
     """The same tests must run on both: a test that skips only on the stub would hide a gap."""
-    return [say(f"練習 {solution.exercise.number:02d}：解答跑了 {solution.total} 個測試，練習樁跑了 {stub.total} 個",
-                f"exercise {solution.exercise.number:02d}: {solution.total} tests ran on the solution, "
-                f"{stub.total} on the stub")
-            for solution, stub in zip(solved, stubs, strict=True) if solution.written and solution.total != stub.total]
+    return [
+        say(
+            f"練習 {solution.exercise.number:02d}：解答跑了 {solution.total} 個測試，練習樁跑了 {stub.total} 個",
+            f"exercise {solution.exercise.number:02d}: {solution.total} tests ran on the solution, "
+            f"{stub.total} on the stub",
+        )
+        for solution, stub in zip(solved, stubs, strict=True)
+        if solution.written and solution.total != stub.total
+    ]
 
 
 def check(solved: Sequence[ExerciseResult], stubs: Sequence[ExerciseResult]) -> Verdict:

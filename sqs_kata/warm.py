@@ -27,9 +27,24 @@ from typing import IO
 
 # What a kata run imports: heavy to import, untouched by a run until it forks (the kata's own modules hold no
 # state between runs). The test files and the learner's modules are never preloaded.
-PRELOADED = ("pytest", "_pytest.assertion.rewrite", "xdist.plugin", "pytest_timeout", "boto3", "botocore.session",
-             "moto", "moto.sqs.models", "moto.sqs.responses", "moto.core.botocore_stubber", "hypothesis",
-             "time_machine", "sqs_kata.plugin", "sqs_kata.observe", "sqs_kata.properties", "sqs_kata.results")
+PRELOADED = (
+    "pytest",
+    "_pytest.assertion.rewrite",
+    "xdist.plugin",
+    "pytest_timeout",
+    "boto3",
+    "botocore.session",
+    "moto",
+    "moto.sqs.models",
+    "moto.sqs.responses",
+    "moto.core.botocore_stubber",
+    "hypothesis",
+    "time_machine",
+    "sqs_kata.plugin",
+    "sqs_kata.observe",
+    "sqs_kata.properties",
+    "sqs_kata.results",
+)
 
 _preloaded = False
 

@@ -33,7 +33,9 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
 
     folder = kata.options.target_folder()
     if not folder.is_dir():
-        kata.err.print(Text(say(f"找不到要監看的資料夾 {folder}", f"There is no folder {folder} to watch."), style="red"))
+        kata.err.print(
+            Text(say(f"找不到要監看的資料夾 {folder}", f"There is no folder {folder} to watch."), style="red")
+        )
         return CANNOT_RUN
     runs = 0
     saves = None
@@ -48,12 +50,20 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
         current = _report(kata, outcome, results)
         # One watcher for the whole session, so a save made while the tests run is not lost. It yields
         # an empty set every WAKE_MS: the first one tells that it is listening.
-        saves = watchfiles.watch(folder, watch_filter=watchfiles.PythonFilter(), debounce=DEBOUNCE_MS,
-                                 rust_timeout=WAKE_MS, yield_on_timeout=True)
+        saves = watchfiles.watch(
+            folder,
+            watch_filter=watchfiles.PythonFilter(),
+            debounce=DEBOUNCE_MS,
+            rust_timeout=WAKE_MS,
+            yield_on_timeout=True,
+        )
         changes = next(saves)
         while max_runs is None or runs < max_runs:
-            kata.say_line(f"👀 監看 {folder} 中：存檔就會重跑測試。按 Ctrl-C 結束。",
-                          f"👀 Watching {folder}: save a file to re-run the tests. Ctrl-C to stop.", "dim")
+            kata.say_line(
+                f"👀 監看 {folder} 中：存檔就會重跑測試。按 Ctrl-C 結束。",
+                f"👀 Watching {folder}: save a file to re-run the tests. Ctrl-C to stop.",
+                "dim",
+            )
             while not changes:
                 changes = next(saves)
             exercise = _saved_exercise(changes) or current
@@ -107,9 +117,12 @@ def _report(kata: Kata, outcome: Run, results: list[ExerciseResult]) -> Exercise
         board.all_pass(kata.out, results)
         return None
     exercise = current.exercise
-    kata.say_line(f"▶ 現在做：練習 {exercise.number:02d} · {board.title(exercise)}（{current.total} 個測試通過 {current.passed} 個）",
-                  f"▶ Now: exercise {exercise.number:02d} · {board.title(exercise)} "
-                  f"({current.passed} of {current.total} tests pass)", "bold")
+    kata.say_line(
+        f"▶ 現在做：練習 {exercise.number:02d} · {board.title(exercise)}（{current.total} 個測試通過 {current.passed} 個）",
+        f"▶ Now: exercise {exercise.number:02d} · {board.title(exercise)} "
+        f"({current.passed} of {current.total} tests pass)",
+        "bold",
+    )
     failure = current.first_failure
     if failure is not None:
         kata.out.print(Text(failure["nodeid"].split("::", 1)[-1], style="red"))

@@ -51,9 +51,10 @@ class Worker:
         if path.is_file():
             return path.read_text(encoding="utf-8")
         log = (self.folder / "output.log").read_text(encoding="utf-8", errors="replace")[-800:]
-        return messages.say(f"worker 程序（PID {self.pid}）自己結束了，結束碼 {self.process.returncode}：\n{log}",
-                            f"The worker process (PID {self.pid}) ended by itself with exit code "
-                            f"{self.process.returncode}:\n{log}")
+        return messages.say(
+            f"worker 程序（PID {self.pid}）自己結束了，結束碼 {self.process.returncode}：\n{log}",
+            f"The worker process (PID {self.pid}) ended by itself with exit code {self.process.returncode}:\n{log}",
+        )
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """End the worker's whole process group (whatever it started too) and reap it."""
@@ -73,8 +74,17 @@ class Worker:
 class WorkerLab:
     """Queues and tables on a server reachable from another process, and the worker processes that use them."""
 
-    def __init__(self, sqs_endpoint: str, place: Place, learner_file: Path, *, exercise: int, folder: Path,
-                 prefix: str, seed: str) -> None:
+    def __init__(
+        self,
+        sqs_endpoint: str,
+        place: Place,
+        learner_file: Path,
+        *,
+        exercise: int,
+        folder: Path,
+        prefix: str,
+        seed: str,
+    ) -> None:
         self.sqs_endpoint = sqs_endpoint
         self.place = place
         self.learner_file = learner_file
@@ -117,25 +127,51 @@ class WorkerLab:
         return sum(int(attributes.get(n, 0)) for n in names)
 
     def in_flight(self, url: str) -> int:
-        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-            "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"]
         return int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
 
     # ---- workers ----------------------------------------------------------------------------------------
-    def start(self, function: str, queue_url: str, table: str, *, poison: str, block_after: int | None = None,
-              wait_seconds: int = 1) -> Worker:
+    def start(
+        self,
+        function: str,
+        queue_url: str,
+        table: str,
+        *,
+        poison: str,
+        block_after: int | None = None,
+        wait_seconds: int = 1,
+    ) -> Worker:
         folder = self.folder / f"worker-{len(self.workers) + 1}"
         folder.mkdir()
-        config = {"file": str(self.learner_file), "exercise": self.exercise, "function": function,
-                  "queue_url": queue_url, "table": table, "effects": str(self.effects), "poison": poison,
-                  "block_after": block_after, "blocked": str(folder / "blocked"), "fault": str(folder / "fault"), "receives": str(self.receives),
-                  "wait_seconds": wait_seconds, "seed": self.seed + len(self.workers), "lang": messages.language()}
+        config = {
+            "file": str(self.learner_file),
+            "exercise": self.exercise,
+            "function": function,
+            "queue_url": queue_url,
+            "table": table,
+            "effects": str(self.effects),
+            "poison": poison,
+            "block_after": block_after,
+            "blocked": str(folder / "blocked"),
+            "fault": str(folder / "fault"),
+            "receives": str(self.receives),
+            "wait_seconds": wait_seconds,
+            "seed": self.seed + len(self.workers),
+            "lang": messages.language(),
+        }
         (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
         with open(folder / "output.log", "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "sqs_kata.worker_process", str(folder / "config.json")],
-                cwd=PROJECT_ROOT, env=self._environment(), stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=PROJECT_ROOT,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         worker = Worker(process, folder)
         self.workers.append(worker)
         return worker
@@ -144,13 +180,22 @@ class WorkerLab:
         """This process's environment, pinned like every test's (sqs_kata.backends.PINNED_ENVIRONMENT)."""
         env = {k: v for k, v in os.environ.items() if k not in UNPINNED and not k.startswith("AWS_ENDPOINT_URL")}
         env.update(PINNED_ENVIRONMENT)
-        env.update(AWS_ENDPOINT_URL_SQS=self.sqs_endpoint, AWS_ENDPOINT_URL=self.sqs_endpoint,
-                   AWS_ENDPOINT_URL_DYNAMODB=self.place.endpoint_url or "", PYTHONUNBUFFERED="1")
+        env.update(
+            AWS_ENDPOINT_URL_SQS=self.sqs_endpoint,
+            AWS_ENDPOINT_URL=self.sqs_endpoint,
+            AWS_ENDPOINT_URL_DYNAMODB=self.place.endpoint_url or "",
+            PYTHONUNBUFFERED="1",
+        )
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
         return env
 
-    def wait(self, done: Callable[[], bool], workers: list[Worker], stalled: float,
-             progress: Callable[[], object] = lambda: None) -> str | None:
+    def wait(
+        self,
+        done: Callable[[], bool],
+        workers: list[Worker],
+        stalled: float,
+        progress: Callable[[], object] = lambda: None,
+    ) -> str | None:
         """Poll until done() (None), a worker ended by itself (its learner message), or `stalled` seconds passed
         without progress() changing (""). A slow machine only makes the wait longer, never the verdict."""
         last, deadline = progress(), time.monotonic() + stalled
@@ -196,4 +241,3 @@ def pids_line(workers: list[Worker]) -> str:
 def describe(values: list[str], limit: int = 5) -> str:
     shown = ", ".join(values[:limit])
     return shown + (f" … (+{len(values) - limit})" if len(values) > limit else "")
-

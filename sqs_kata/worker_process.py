@@ -78,8 +78,7 @@ def run(config: dict[str, Any]) -> str:
     sqs = session.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"], config=CLIENT_CONFIG)
     _note_receives(sqs, Path(config["receives"]))  # first: the parameters as the learner passed them
     realism.Layer(sqs, seed=config["seed"], realistic=True, in_learner_call=lambda: True, duplicates=True).install()
-    dynamodb = session.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"],
-                              config=DYNAMODB_CONFIG)
+    dynamodb = session.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"], config=DYNAMODB_CONFIG)
     handle = Effects(Path(config["effects"]), config["poison"], config["block_after"], Path(config["blocked"]))
     module = learner.LearnerModule(Path(config["file"]), config["exercise"])
     try:
@@ -89,7 +88,8 @@ def run(config: dict[str, Any]) -> str:
         return str(failed.msg)
     return messages.say(
         f"{config['function']}() 回傳了，但 worker 應該一直輪詢下去，直到被停止（程序被結束）。",
-        f"{config['function']}() returned, but a worker keeps polling until it is stopped (its process ended).")
+        f"{config['function']}() returned, but a worker keeps polling until it is stopped (its process ended).",
+    )
 
 
 def _end_with_the_grader() -> None:

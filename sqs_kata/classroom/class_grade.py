@@ -46,21 +46,38 @@ class ClassReport:
     backend: str
 
 
-def grade_class(source: Path, out: Path, settings: Settings, *, jobs: int | None = None, shared_server: bool = False,
-                keep_work: bool = False, progress: Callable[[Graded, int, int], None] | None = None) -> ClassReport:
+def grade_class(
+    source: Path,
+    out: Path,
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    shared_server: bool = False,
+    keep_work: bool = False,
+    progress: Callable[[Graded, int, int], None] | None = None,
+) -> ClassReport:
     if not source.is_dir():
-        raise ClassGradeError(say(f"{source} 不是資料夾：請給放著每位學生作業（資料夾、.zip 或 git repository）的資料夾。",
-                                  f"{source} is not a folder: give the folder holding one submission per student "
-                                  "(folders, .zip files or git repositories)."))
+        raise ClassGradeError(
+            say(
+                f"{source} 不是資料夾：請給放著每位學生作業（資料夾、.zip 或 git repository）的資料夾。",
+                f"{source} is not a folder: give the folder holding one submission per student "
+                "(folders, .zip files or git repositories).",
+            )
+        )
     found = submissions.discover(source)
     if not found:
-        raise ClassGradeError(say(f"{source} 裡沒有作業（資料夾、.zip 或 git repository）。",
-                                  f"{source} holds no submission (folders, .zip files or git repositories)."))
+        raise ClassGradeError(
+            say(
+                f"{source} 裡沒有作業（資料夾、.zip 或 git repository）。",
+                f"{source} holds no submission (folders, .zip files or git repositories).",
+            )
+        )
     names = [s.student for s in found]
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
-        raise ClassGradeError(say(f"同一位學生有兩份作業：{', '.join(twice)}", f"two submissions of one student: "
-                                  f"{', '.join(twice)}"))
+        raise ClassGradeError(
+            say(f"同一位學生有兩份作業：{', '.join(twice)}", f"two submissions of one student: {', '.join(twice)}")
+        )
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     server = _shared_server(settings.backend) if shared_server else None
@@ -84,8 +101,12 @@ def grade_class(source: Path, out: Path, settings: Settings, *, jobs: int | None
     return ClassReport(graded, out, time.monotonic() - started, chart, settings.backend)
 
 
-def _grade_all(grader: Grader, found: Sequence[submissions.Submission], jobs: int,
-               progress: Callable[[Graded, int, int], None] | None) -> list[Graded]:
+def _grade_all(
+    grader: Grader,
+    found: Sequence[submissions.Submission],
+    jobs: int,
+    progress: Callable[[Graded, int, int], None] | None,
+) -> list[Graded]:
     rows: dict[int, Graded] = {}
     lock = threading.Lock()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -116,8 +137,9 @@ def _write_reports(out: Path, graded: list[Graded], settings: Settings) -> Path 
     extra: dict[str, list[str]] = {row.student: [] for row in graded}
     for fingerprint in prints:
         if fingerprint.identical_to_reference:
-            extra[fingerprint.student].append("identical to reference: " + ", ".join(
-                f"{n:02d}" for n in fingerprint.identical_to_reference))
+            extra[fingerprint.student].append(
+                "identical to reference: " + ", ".join(f"{n:02d}" for n in fingerprint.identical_to_reference)
+            )
     for pair in pairs:
         extra[pair.first].append(f"alike: {pair.second} ({pair.likeness:.0%})")
         extra[pair.second].append(f"alike: {pair.first} ({pair.likeness:.0%})")
@@ -135,9 +157,12 @@ def _shared_server(backend: str) -> Backend:
     from sqs_kata.backends import BackendError
 
     if backend not in ("moto-server", "elasticmq"):
-        raise ClassGradeError(say("--shared-server 要和 --sqs-backend moto-server 或 elasticmq 一起用（網址本身就是共用的）。",
-                                  "--shared-server goes with --sqs-backend moto-server or elasticmq (a URL is shared "
-                                  "already)."))
+        raise ClassGradeError(
+            say(
+                "--shared-server 要和 --sqs-backend moto-server 或 elasticmq 一起用（網址本身就是共用的）。",
+                "--shared-server goes with --sqs-backend moto-server or elasticmq (a URL is shared already).",
+            )
+        )
     server = backend_choice.create(backend)
     try:
         server.start()
@@ -157,5 +182,9 @@ def _check_reachable(url: str) -> None:
 
 def main_progress(row: Graded, done: int, total: int) -> None:
     problems = f"  [{'; '.join(p.splitlines()[0] for p in row.problems)}]" if row.problems else ""
-    print(f"[{done:>3}/{total}] {row.student}: {row.score:.2f} ({row.passed}/{row.total} tests, "
-          f"{row.duration:.1f} s){problems}", file=sys.stderr, flush=True)
+    print(
+        f"[{done:>3}/{total}] {row.student}: {row.score:.2f} ({row.passed}/{row.total} tests, "
+        f"{row.duration:.1f} s){problems}",
+        file=sys.stderr,
+        flush=True,
+    )

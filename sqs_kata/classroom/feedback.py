@@ -33,18 +33,29 @@ def write(out: Path, graded: Graded, extra_problems: list[str], lang: str) -> Pa
 
 def render(graded: Graded, extra_problems: list[str], lang: str) -> str:
     best = sum(float(r.exercise.points) for r in graded.results)
-    lines = [f"# SQS kata · {graded.student}", "",
-             say(f"**總分：{graded.score:.2f} / {best:.0f}**（{graded.total} 個測試通過 {graded.passed} 個）",
-                 f"**Total: {graded.score:.2f} / {best:.0f}** ({graded.passed} of {graded.total} tests pass)"), ""]
+    lines = [
+        f"# SQS kata · {graded.student}",
+        "",
+        say(
+            f"**總分：{graded.score:.2f} / {best:.0f}**（{graded.total} 個測試通過 {graded.passed} 個）",
+            f"**Total: {graded.score:.2f} / {best:.0f}** ({graded.passed} of {graded.total} tests pass)",
+        ),
+        "",
+    ]
     problems = [*graded.problems, *extra_problems]
     if problems:
         lines += [say("## 注意", "## Please note"), ""] + [f"- {p}" for p in problems] + [""]
-    lines += [say("| 練習 | 點數 | 通過 | 隱藏測試 |", "| exercise | points | passed | hidden tests |"), "| --- | --- | --- | --- |"]
+    lines += [
+        say("| 練習 | 點數 | 通過 | 隱藏測試 |", "| exercise | points | passed | hidden tests |"),
+        "| --- | --- | --- | --- |",
+    ]
     for result in graded.results:
         hidden = [r for r in result.graded if r.get("hidden")]
         hidden_text = f"{sum(r['outcome'] == 'passed' for r in hidden)} / {len(hidden)}" if hidden else "–"
-        lines.append(f"| {result.exercise.number:02d} {result.exercise.title_in(lang)} | "
-                     f"{result.score:.2f} / {result.exercise.points} | {result.passed} / {result.total} | {hidden_text} |")
+        lines.append(
+            f"| {result.exercise.number:02d} {result.exercise.title_in(lang)} | "
+            f"{result.score:.2f} / {result.exercise.points} | {result.passed} / {result.total} | {hidden_text} |"
+        )
     lines.append("")
     for result in graded.results:
         failing = [r for r in result.graded if r["outcome"] != "passed" and not r.get("hidden")]
@@ -59,8 +70,13 @@ def render(graded: Graded, extra_problems: list[str], lang: str) -> str:
                 message = message.replace(str(graded.exercises_folder), "exercises")
             lines += [f"- `{name}`", "", "  ```text", *("  " + line for line in message.splitlines()), "  ```", ""]
         if hidden_failing:
-            lines += [say(f"- 另有 {hidden_failing} 個隱藏測試沒有通過（內容不公開）。",
-                          f"- {hidden_failing} hidden test(s) did not pass (their content is not shown)."), ""]
+            lines += [
+                say(
+                    f"- 另有 {hidden_failing} 個隱藏測試沒有通過（內容不公開）。",
+                    f"- {hidden_failing} hidden test(s) did not pass (their content is not shown).",
+                ),
+                "",
+            ]
         if result.exercise.hints:
             hint = result.exercise.hints[0].get(lang) or result.exercise.hints[0]["en"]
             lines += [say(f"提示：{hint}", f"Hint: {hint}"), ""]

@@ -18,8 +18,18 @@ ENCODING = "utf-8-sig"
 
 
 def columns(exercises: Sequence[Exercise]) -> list[str]:
-    return ["student", *(f"ex{e.number:02d}" for e in exercises), "total", "max", "tests_passed", "tests_total",
-            "hidden_passed", "hidden_total", "duration_s", "problems"]
+    return [
+        "student",
+        *(f"ex{e.number:02d}" for e in exercises),
+        "total",
+        "max",
+        "tests_passed",
+        "tests_total",
+        "hidden_passed",
+        "hidden_total",
+        "duration_s",
+        "problems",
+    ]
 
 
 def write(out: Path, graded: Sequence[Graded], exercises: Sequence[Exercise], problems: dict[str, list[str]]) -> Path:
@@ -32,13 +42,20 @@ def write(out: Path, graded: Sequence[Graded], exercises: Sequence[Exercise], pr
         for row in graded:
             by_slug = {r.exercise.slug: r for r in row.results}
             hidden = [r for result in row.results for r in result.graded if r.get("hidden")]
-            writer.writerow([
-                row.student,
-                *(_points(by_slug[e.slug].score) if e.slug in by_slug else "0" for e in exercises),
-                _points(row.score), _points(best), row.passed, row.total,
-                sum(r["outcome"] == "passed" for r in hidden), len(hidden),
-                f"{row.duration:.1f}", "; ".join([*row.problems, *problems.get(row.student, [])]),
-            ])
+            writer.writerow(
+                [
+                    row.student,
+                    *(_points(by_slug[e.slug].score) if e.slug in by_slug else "0" for e in exercises),
+                    _points(row.score),
+                    _points(best),
+                    row.passed,
+                    row.total,
+                    sum(r["outcome"] == "passed" for r in hidden),
+                    len(hidden),
+                    f"{row.duration:.1f}",
+                    "; ".join([*row.problems, *problems.get(row.student, [])]),
+                ]
+            )
     return path
 
 

@@ -50,8 +50,9 @@ def changes(expected: dict[str, str], root: Path) -> list[str]:
         return []
     actual = fingerprint(root)
     found = [f"changed {path}" for path in sorted(expected) if path in actual and actual[path] != expected[path]]
-    found += [f"missing {path}" for path in sorted(expected) if path not in actual
-              and (root / Path(path).parts[0]).exists()]  # a folder left out entirely is not a tamper
+    found += [
+        f"missing {path}" for path in sorted(expected) if path not in actual and (root / Path(path).parts[0]).exists()
+    ]  # a folder left out entirely is not a tamper
     found += [f"added {path}" for path in sorted(actual) if path not in expected]
     return found
 

@@ -89,10 +89,15 @@ class Grader:
         self.work = work
         self.pristine = grader_lock.fingerprint(PROJECT_ROOT)
         self.pristine_bytes = {path: (PROJECT_ROOT / path).read_bytes() for path in self.pristine}
-        self.test_files = [file for e in settings.exercises for file in (e.test_file, e.hidden_test_file)
-                           if (PROJECT_ROOT / file).is_file()]
-        self.as_nobody = (os.geteuid() == 0 and not settings.backend.startswith(_NEEDS_TEACHERS_USER)
-                          and _nobody_can_run_python())
+        self.test_files = [
+            file
+            for e in settings.exercises
+            for file in (e.test_file, e.hidden_test_file)
+            if (PROJECT_ROOT / file).is_file()
+        ]
+        self.as_nobody = (
+            os.geteuid() == 0 and not settings.backend.startswith(_NEEDS_TEACHERS_USER) and _nobody_can_run_python()
+        )
         self._live: set[subprocess.Popen[bytes]] = set()
         self._lock = threading.Lock()
         self._stopping = False
@@ -120,8 +125,11 @@ class Grader:
         graded.fingerprint = similarity.fingerprint(submission.student, exercises, self.settings.exercises)
         changed = grader_lock.changes(self.pristine, submissions.repository_root(exercises))
         if changed:
-            graded.problems.append(f"tampering: {changed[0]}" + (f" (+{len(changed) - 1} more)" if len(changed) > 1
-                                                                   else "") + "; graded with the teacher's tests")
+            graded.problems.append(
+                f"tampering: {changed[0]}"
+                + (f" (+{len(changed) - 1} more)" if len(changed) > 1 else "")
+                + "; graded with the teacher's tests"
+            )
         graded.problems += _syntax_errors(exercises, self.settings.exercises)
         if self.settings.shared:
             graded.scope = secrets.token_hex(3)
@@ -142,13 +150,27 @@ class Grader:
         (home / "tmp").mkdir(parents=True, exist_ok=True)
         report = folder / "records" / "records.json"
         report.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "sqs_kata.classroom.limited", str(FILE_SIZE_LIMIT), "--",
-                   *runner.QUIET, "--color=no", f"--kata-json={report}", f"--kata-target={exercises}",
-                   f"--lang={self.settings.lang}", f"--timeout={self.settings.test_timeout:g}",
-                   f"--sqs-backend={self.settings.backend}", "-p", "sqs_kata.classroom.hang_guard",
-                   # The child works in its own folder (a relative write lands there), on the teacher's kata.
-                   f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml"),
-                   *(str(PROJECT_ROOT / file) for file in self.test_files)]
+        command = [
+            sys.executable,
+            "-m",
+            "sqs_kata.classroom.limited",
+            str(FILE_SIZE_LIMIT),
+            "--",
+            *runner.QUIET,
+            "--color=no",
+            f"--kata-json={report}",
+            f"--kata-target={exercises}",
+            f"--lang={self.settings.lang}",
+            f"--timeout={self.settings.test_timeout:g}",
+            f"--sqs-backend={self.settings.backend}",
+            "-p",
+            "sqs_kata.classroom.hang_guard",
+            # The child works in its own folder (a relative write lands there), on the teacher's kata.
+            f"--rootdir={PROJECT_ROOT}",
+            "-c",
+            str(PROJECT_ROOT / "pyproject.toml"),
+            *(str(PROJECT_ROOT / file) for file in self.test_files),
+        ]
         env = _clean_environment(home, self.settings.lang, scope)
         user: dict[str, Any] = {}
         if self.as_nobody:
@@ -159,8 +181,16 @@ class Grader:
             with self._lock:
                 if self._stopping:
                     raise KeyboardInterrupt
-                process = subprocess.Popen(command, cwd=home, env=env, stdin=subprocess.DEVNULL,
-                                           stdout=out, stderr=err, start_new_session=True, **user)
+                process = subprocess.Popen(
+                    command,
+                    cwd=home,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    start_new_session=True,
+                    **user,
+                )
                 self._live.add(process)
             timed_out = False
             try:
@@ -178,8 +208,14 @@ class Grader:
             run.ended = None  # the grader stopped it, not learner code (os._exit)
             return run
         if report.is_file() and report.stat().st_size >= FILE_SIZE_LIMIT:
-            return runner.Run(process.returncode, [], output, errors, "huge output: the records passed the size "
-                              f"limit of {FILE_SIZE_LIMIT // 2**20} MB", command)
+            return runner.Run(
+                process.returncode,
+                [],
+                output,
+                errors,
+                f"huge output: the records passed the size limit of {FILE_SIZE_LIMIT // 2**20} MB",
+                command,
+            )
         try:
             return runner.outcome(report, process.returncode, output, errors, command)
         except (ValueError, OSError) as error:  # records cut short (a killed child, a file size limit)
@@ -238,10 +274,17 @@ def _syntax_errors(exercises: Path, chosen: tuple[Exercise, ...]) -> list[str]:
 def _nobody_can_run_python() -> bool:
     """Can the user nobody start this Python and import the kata? Not when Python lives in root's home (pyenv)."""
     try:
-        done = subprocess.run([sys.executable, "-c", "import sqs_kata, pytest, boto3"], cwd=PROJECT_ROOT,
-                              env={"PATH": os.environ.get("PATH", ""), "HOME": "/nonexistent"},
-                              user=_NOBODY, group=_NOBODY, extra_groups=[], capture_output=True, timeout=60,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", "import sqs_kata, pytest, boto3"],
+            cwd=PROJECT_ROOT,
+            env={"PATH": os.environ.get("PATH", ""), "HOME": "/nonexistent"},
+            user=_NOBODY,
+            group=_NOBODY,
+            extra_groups=[],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0

@@ -34,6 +34,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> None:
     exercise = _exercise(pyfuncitem)
     if exercise and _timeouts[exercise] >= LIMIT:
-        pytest.fail(say(f"沒有執行：這個練習已經有 {LIMIT} 個測試超過時間限制（程式可能卡在無窮迴圈）。",
-                        f"Not run: {LIMIT} tests of this exercise already ran past the time limit (the code may "
-                        "loop forever)."), pytrace=False)
+        pytest.fail(
+            say(
+                f"沒有執行：這個練習已經有 {LIMIT} 個測試超過時間限制（程式可能卡在無窮迴圈）。",
+                f"Not run: {LIMIT} tests of this exercise already ran past the time limit (the code may loop forever).",
+            ),
+            pytrace=False,
+        )

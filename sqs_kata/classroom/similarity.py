@@ -60,8 +60,12 @@ class _Renamer(ast.NodeTransformer):
 
 def _drop_docstring(node: ast.Module | ast.FunctionDef | ast.ClassDef) -> None:
     body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         node.body = body[1:] or [ast.Pass()]
 
 
@@ -78,8 +82,10 @@ def normalised(source: str) -> str | None:
 
 def shingles(text: str) -> set[int]:
     tokens = re.findall(r"\w+", text)
-    return {int.from_bytes(hashlib.blake2b(" ".join(tokens[i:i + K]).encode(), digest_size=8).digest(), "big")
-            for i in range(max(1, len(tokens) - K + 1))}
+    return {
+        int.from_bytes(hashlib.blake2b(" ".join(tokens[i : i + K]).encode(), digest_size=8).digest(), "big")
+        for i in range(max(1, len(tokens) - K + 1))
+    }
 
 
 @dataclass
@@ -128,7 +134,7 @@ def alike_pairs(prints: Sequence[Fingerprint], threshold: float = THRESHOLD) -> 
     for i, a in enumerate(prints):
         if len(a.shingles) < MIN_SHINGLES:
             continue
-        for b in prints[i + 1:]:
+        for b in prints[i + 1 :]:
             if len(b.shingles) < MIN_SHINGLES:
                 continue
             likeness = len(a.shingles & b.shingles) / len(a.shingles | b.shingles)
@@ -140,16 +146,26 @@ def alike_pairs(prints: Sequence[Fingerprint], threshold: float = THRESHOLD) -> 
 def write(out: Path, prints: Sequence[Fingerprint], pairs: Sequence[Pair]) -> Path:
     from sqs_kata.messages import say
 
-    lines = [say("# 相似度報告", "# Similarity report"), "",
-             say(f"正規化 AST 指紋（{K} 個 token 一段），Jaccard ≥ {THRESHOLD:.0%} 的配對；小練習本來就只有一種自然寫法，"
-                 "請當作線索閱讀，不是判決。",
-                 f"Normalised-AST fingerprints ({K}-token shingles), pairs with Jaccard ≥ {THRESHOLD:.0%}. Small "
-                 "exercises have one natural solution: read this as a lead, not a verdict."), "",
-             say("## 相似的配對", "## Alike pairs"), ""]
+    lines = [
+        say("# 相似度報告", "# Similarity report"),
+        "",
+        say(
+            f"正規化 AST 指紋（{K} 個 token 一段），Jaccard ≥ {THRESHOLD:.0%} 的配對；小練習本來就只有一種自然寫法，"
+            "請當作線索閱讀，不是判決。",
+            f"Normalised-AST fingerprints ({K}-token shingles), pairs with Jaccard ≥ {THRESHOLD:.0%}. Small "
+            "exercises have one natural solution: read this as a lead, not a verdict.",
+        ),
+        "",
+        say("## 相似的配對", "## Alike pairs"),
+        "",
+    ]
     lines += [f"- {p.first} ↔ {p.second}: {p.likeness:.0%}" for p in pairs] or [say("（沒有）", "(none)")]
     lines += ["", say("## 與參考解答相同的練習", "## Exercises identical to the reference solution"), ""]
-    same = [f"- {p.student}: " + ", ".join(f"{n:02d}" for n in p.identical_to_reference)
-            for p in prints if p.identical_to_reference]
+    same = [
+        f"- {p.student}: " + ", ".join(f"{n:02d}" for n in p.identical_to_reference)
+        for p in prints
+        if p.identical_to_reference
+    ]
     lines += same or [say("（沒有）", "(none)")]
     path = out / REPORT
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -22,8 +22,15 @@ WORKFLOW_TEMPLATE = PROJECT_ROOT / "classroom" / "sqs-kata.yml"
 WORKFLOW_PATH = Path(".github/workflows/sqs-kata.yml")
 # Paths (relative, posix) a student edition leaves out: answers, the teacher's tests, and what only the kata's
 # own developers use.
-LEFT_OUT = ("solutions/", manifest.HIDDEN_FOLDER + "/", "selftests/", "scripts/", ".ci/", "classroom/",
-            "CONTRIBUTING.md")
+LEFT_OUT = (
+    "solutions/",
+    manifest.HIDDEN_FOLDER + "/",
+    "selftests/",
+    "scripts/",
+    ".ci/",
+    "classroom/",
+    "CONTRIBUTING.md",
+)
 _REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+")
 
 
@@ -39,21 +46,34 @@ class Edition:
     ref: str
 
 
-def export(destination: Path, *, repository: str | None = None, ref: str | None = None,
-           root: Path = PROJECT_ROOT) -> Edition:
+def export(
+    destination: Path, *, repository: str | None = None, ref: str | None = None, root: Path = PROJECT_ROOT
+) -> Edition:
     """Write the student edition of the kata at `root` into `destination` (new or empty)."""
     from sqs_kata.messages import say
 
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
-        raise ExportError(say(f"{destination} 已存在而且不是空的資料夾：請給一個新的資料夾。",
-                              f"{destination} exists and is not an empty folder: give a new one."))
+        raise ExportError(
+            say(
+                f"{destination} 已存在而且不是空的資料夾：請給一個新的資料夾。",
+                f"{destination} exists and is not an empty folder: give a new one.",
+            )
+        )
     if destination.resolve().is_relative_to(root.resolve()):
-        raise ExportError(say(f"{destination} 在 kata 裡面：請放在 kata 以外的地方。",
-                              f"{destination} is inside the kata: put it somewhere outside."))
+        raise ExportError(
+            say(
+                f"{destination} 在 kata 裡面：請放在 kata 以外的地方。",
+                f"{destination} is inside the kata: put it somewhere outside.",
+            )
+        )
     repository = repository or _origin_repository(root) or "OWNER/sqs-kata"
     if not _REPOSITORY.fullmatch(repository):
-        raise ExportError(say(f"--teacher-repo {repository!r} 應該寫成 owner/name。",
-                              f"--teacher-repo {repository!r} should read owner/name."))
+        raise ExportError(
+            say(
+                f"--teacher-repo {repository!r} 應該寫成 owner/name。",
+                f"--teacher-repo {repository!r} should read owner/name.",
+            )
+        )
     ref = ref or _git(root, "rev-parse", "HEAD") or "main"
     files = [name for name in _tracked(root) if not name.startswith(LEFT_OUT) and name not in LEFT_OUT]
     for name in files:
@@ -74,8 +94,11 @@ def _tracked(root: Path) -> list[str]:
     if listed is not None:
         return [name for name in listed.split("\0") if name and (root / name).is_file()]
     skipped = {".git", ".venv", "__pycache__", ".pytest_cache", "out", ".sqs-kata", "sqs_kata.egg-info"}
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*")
-                  if path.is_file() and not skipped & set(path.relative_to(root).parts))
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and not skipped & set(path.relative_to(root).parts)
+    )
 
 
 def _origin_repository(root: Path) -> str | None:
@@ -86,8 +109,7 @@ def _origin_repository(root: Path) -> str | None:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30,
-                              check=False)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 else None

@@ -92,8 +92,10 @@ def _extract(archive: Path, destination: Path) -> None:
         with zipfile.ZipFile(archive) as zipped:
             members = [m for m in zipped.infolist() if not m.is_dir()]
             if len(members) > MAX_FILES or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-                raise SubmissionError(f"the zip holds more than {MAX_FILES} files or "
-                                      f"{MAX_UNPACKED_BYTES // 2**20} MB unpacked: not a kata")
+                raise SubmissionError(
+                    f"the zip holds more than {MAX_FILES} files or "
+                    f"{MAX_UNPACKED_BYTES // 2**20} MB unpacked: not a kata"
+                )
             for member in members:
                 relative = PurePosixPath(member.filename.replace("\\", "/"))
                 if relative.is_absolute() or ".." in relative.parts:  # "zip slip": never outside its folder
@@ -111,13 +113,18 @@ def _extract(archive: Path, destination: Path) -> None:
 def _checkout_head(repository: Path, destination: Path) -> None:
     """The committed HEAD, via `git archive` (no hooks run, nothing of the student's work tree is read)."""
     try:
-        archive = subprocess.run(["git", "-C", str(repository), "archive", "--format=tar", "HEAD"],
-                                 capture_output=True, timeout=60, check=False)
+        archive = subprocess.run(
+            ["git", "-C", str(repository), "archive", "--format=tar", "HEAD"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SubmissionError(f"git archive failed: {error}") from None
     if archive.returncode != 0:
-        raise SubmissionError("the git repository has no commit to grade: "
-                              + archive.stderr.decode("utf-8", "replace").strip()[:200])
+        raise SubmissionError(
+            "the git repository has no commit to grade: " + archive.stderr.decode("utf-8", "replace").strip()[:200]
+        )
     import io
     import tarfile
 
@@ -136,8 +143,9 @@ def _copy_tree(source: Path, destination: Path) -> None:
         count += 1
         total += path.stat().st_size
         if count > MAX_FILES or total > MAX_UNPACKED_BYTES:
-            raise SubmissionError(f"the folder holds more than {MAX_FILES} files or "
-                                  f"{MAX_UNPACKED_BYTES // 2**20} MB: not a kata")
+            raise SubmissionError(
+                f"the folder holds more than {MAX_FILES} files or {MAX_UNPACKED_BYTES // 2**20} MB: not a kata"
+            )
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)

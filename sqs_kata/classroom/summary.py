@@ -1,7 +1,7 @@
 """The class summary: pass rate per exercise and the tests most students fail, as Markdown and a bar chart.
 
-    summary.md          the two tables
-    pass-rate.png       pass rate per exercise (matplotlib, Agg: no display needed)
+summary.md          the two tables
+pass-rate.png       pass rate per exercise (matplotlib, Agg: no display needed)
 """
 
 from __future__ import annotations
@@ -33,9 +33,14 @@ def rates(graded: Sequence[Graded], exercises: Sequence[Exercise]) -> list[Exerc
     for exercise in exercises:
         results = [r for row in graded for r in row.results if r.exercise.slug == exercise.slug]
         total = sum(r.total for r in results)
-        found.append(ExerciseRate(exercise, sum(r.done for r in results),
-                                  sum(r.passed for r in results) / total if total else 0.0,
-                                  sum(r.score for r in results) / len(graded) if graded else 0.0))
+        found.append(
+            ExerciseRate(
+                exercise,
+                sum(r.done for r in results),
+                sum(r.passed for r in results) / total if total else 0.0,
+                sum(r.score for r in results) / len(graded) if graded else 0.0,
+            )
+        )
     return found
 
 
@@ -56,15 +61,31 @@ def write(out: Path, graded: Sequence[Graded], exercises: Sequence[Exercise], la
     by_exercise = rates(graded, exercises)
     scores = sorted(row.score for row in graded)
     median = scores[len(scores) // 2] if scores else 0.0
-    lines = [say("# 全班摘要", "# Class summary"), "",
-             say(f"{len(graded)} 份作業 · 總分中位數 {median:.2f}", f"{len(graded)} submissions · median total {median:.2f}"),
-             "", say("| 練習 | 全部通過的學生 | 測試通過率 | 平均點數 |", "| exercise | students done | tests passed | mean points |"),
-             "| --- | --- | --- | --- |"]
+    lines = [
+        say("# 全班摘要", "# Class summary"),
+        "",
+        say(
+            f"{len(graded)} 份作業 · 總分中位數 {median:.2f}", f"{len(graded)} submissions · median total {median:.2f}"
+        ),
+        "",
+        say(
+            "| 練習 | 全部通過的學生 | 測試通過率 | 平均點數 |",
+            "| exercise | students done | tests passed | mean points |",
+        ),
+        "| --- | --- | --- | --- |",
+    ]
     for rate in by_exercise:
-        lines.append(f"| {rate.exercise.number:02d} {rate.exercise.title_in(lang)} | {rate.done} / {len(graded)} | "
-                     f"{rate.rate:.0%} | {rate.mean_points:.2f} / {rate.exercise.points} |")
-    lines += ["", say("## 最多學生沒通過的測試", "## Tests most students fail"), "",
-              say("| 測試 | 沒通過的學生 |", "| test | students failing |"), "| --- | --- |"]
+        lines.append(
+            f"| {rate.exercise.number:02d} {rate.exercise.title_in(lang)} | {rate.done} / {len(graded)} | "
+            f"{rate.rate:.0%} | {rate.mean_points:.2f} / {rate.exercise.points} |"
+        )
+    lines += [
+        "",
+        say("## 最多學生沒通過的測試", "## Tests most students fail"),
+        "",
+        say("| 測試 | 沒通過的學生 |", "| test | students failing |"),
+        "| --- | --- |",
+    ]
     lines += [f"| {name} | {count} |" for name, count in hardest(graded)]
     table = out / TABLE
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
