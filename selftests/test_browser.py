@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from sqs_kata import PROJECT_ROOT, backend_choice
+from sqs_kata import PROJECT_ROOT, backend_choice, manifest
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -184,7 +184,7 @@ def test_kata_notebook_renders_the_board_and_a_failure_in_jupyterlab(browser_rea
         errors = text_of(driver, '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         assert not errors, f"a cell failed in the page:\n{errors}"
         board, check = text_of(driver, ".sqs-kata-board"), text_of(driver, ".sqs-kata-check")
-        assert "SQS kata · 你的進度" in board and "課程任務" in board and "0/15 個練習完成" in board, board
+        assert "SQS kata · 你的進度" in board and "課程任務" in board and f"0/{len(manifest.load())} 個練習完成" in board, board
         assert "還沒實作 (not implemented yet)" in check and "❌ 練習 01" in check, check
         assert "提示 1/" in text_of(driver, ".sqs-kata-hint")
         driver.execute_script("document.querySelectorAll('.Toastify').forEach(e => e.remove());"  # news toast

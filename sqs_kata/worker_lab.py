@@ -24,8 +24,11 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
-from sqs_kata import PROJECT_ROOT, adoption, messages
+import pytest
+
+from sqs_kata import PROJECT_ROOT, adoption, learner, messages
 from sqs_kata.backends import CLIENT_CONFIG, PINNED_ENVIRONMENT, UNPINNED, make_session, sqs_client
 from sqs_kata.dynamodb import Place
 
@@ -55,6 +58,11 @@ class Worker:
             f"worker 程序（PID {self.pid}）自己結束了，結束碼 {self.process.returncode}：\n{log}",
             f"The worker process (PID {self.pid}) ended by itself with exit code {self.process.returncode}:\n{log}",
         )
+
+    def not_implemented(self) -> str | None:
+        """The learner's function, when the worker ended because it is still the stub."""
+        path = self.folder / "fault.not_implemented"
+        return path.read_text(encoding="utf-8") if self.process.poll() is not None and path.is_file() else None
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """End the worker's whole process group (whatever it started too) and reap it."""
@@ -211,6 +219,15 @@ class WorkerLab:
             if now != last:
                 last, deadline = now, time.monotonic() + stalled
         return None if done() else ""
+
+    def fail(self, problem: str, note: str) -> NoReturn:
+        """Fail the test with a worker's own end (`problem`, in the learner's words) and `note` (the PIDs). A stub's
+        end fails it as learner.NotImplementedYet, as a stub called in the test's own process would."""
+        message = f"{problem}\n  [{note}]"
+        unfinished = next((w.not_implemented() for w in self.workers if w.not_implemented()), None)
+        if unfinished:
+            raise learner.NotImplementedYet(message, unfinished)
+        pytest.fail(message, pytrace=False)
 
     def log(self) -> str:
         """What the lab did to its workers, for the test's record: `workers: PID 1 (SIGKILL) -> PID 2 (SIGKILL)`."""

@@ -65,31 +65,37 @@ def _note_receives(sqs: Any, path: Path) -> None:
     sqs.meta.events.register_first("provide-client-params.sqs.ReceiveMessage", note)
 
 
-def run(config: dict[str, Any]) -> str:
-    """Call the learner's worker; return the learner message for however it ended (it should never end)."""
+def run(config: dict[str, Any]) -> tuple[str, str | None]:
+    """Call the learner's worker; return the learner message for however it ended (it should never end), and the
+    function's name when it ended as a stub does (learner.NotImplementedYet: verify reads that, not the words)."""
     import pytest
 
-    from sqs_kata import learner, messages, realism
+    from sqs_kata import adoption, learner, messages, realism
     from sqs_kata.backends import CLIENT_CONFIG, make_session
     from sqs_kata.dynamodb import DYNAMODB_CONFIG
 
     messages.set_language(config["lang"])
-    session = make_session()
-    sqs = session.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"], config=CLIENT_CONFIG)
+    adoption.install()  # a client the learner's worker builds itself is watched like `sqs` (as in the test process)
+    with adoption.grader():
+        session = make_session()
+        sqs = session.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"], config=CLIENT_CONFIG)
     _note_receives(sqs, Path(config["receives"]))  # first: the parameters as the learner passed them
     realism.Layer(sqs, seed=config["seed"], realistic=True, in_learner_call=lambda: True, duplicates=True).install()
+    adoption.begin(sqs)
     dynamodb = session.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"], config=DYNAMODB_CONFIG)
     handle = Effects(Path(config["effects"]), config["poison"], config["block_after"], Path(config["blocked"]))
     module = learner.LearnerModule(Path(config["file"]), config["exercise"])
     try:
         worker = getattr(module, config["function"])
         worker(sqs, config["queue_url"], dynamodb, config["table"], handle, config["wait_seconds"])
-    except pytest.fail.Exception as failed:  # learner's words for a stub, an exception, sys.exit
-        return str(failed.msg)
+    except learner.NotImplementedYet as unfinished:
+        return str(unfinished.msg), unfinished.function
+    except pytest.fail.Exception as failed:  # learner's words for an exception, sys.exit
+        return str(failed.msg), None
     return messages.say(
         f"{config['function']}() 回傳了，但 worker 應該一直輪詢下去，直到被停止（程序被結束）。",
         f"{config['function']}() returned, but a worker keeps polling until it is stopped (its process ended).",
-    )
+    ), None
 
 
 def _end_with_the_grader() -> None:
@@ -108,7 +114,9 @@ def _end_with_the_grader() -> None:
 def main(argv: list[str]) -> int:
     _end_with_the_grader()
     config = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    message = run(config)
+    message, unfinished = run(config)
+    if unfinished:  # before the fault file: the grader reads both once the fault file is there
+        Path(config["fault"] + ".not_implemented").write_text(unfinished, encoding="utf-8")
     Path(config["fault"]).write_text(message, encoding="utf-8")
     return FAULT_EXIT
 

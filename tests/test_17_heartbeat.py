@@ -34,7 +34,9 @@ class Timing:
         self.visibility = 1 if live else 2
         self.interval = 0.2 if live else 0.05  # real seconds between heartbeats
         self.step = 0.6 if live else 1.5  # SQS time per job step: less than the visibility timeout
-        self.beat_wait = max(0.5, 10 * self.interval)  # real time the job waits for one heartbeat
+        # Real time the job waits for one heartbeat. SQS time stands still meanwhile (the job advances it), so a
+        # heartbeat slowed by a busy machine or by building its own client is waited for, not failed.
+        self.beat_wait = max(2.0, 10 * self.interval)
         self.grace = 3 * self.interval + 0.5  # how long a heartbeat may take to notice its stop
 
 

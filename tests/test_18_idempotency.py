@@ -135,21 +135,38 @@ def test_two_workers_claiming_one_key_at_once_only_one_wins(sqs, kata, dynamodb,
     would; a conditional write has no read to line up."""
     table = make_table()
     other = dynamodb_place.new_client()  # the second worker's own client
-    gate: dict[str, threading.Barrier] = {}
+    # A worker whose read has come back waits until the other worker's read has come back too -- or the other has
+    # finished its claim without a read (a conditional write needs none): both reads before either write, the bad
+    # timing made certain however slow the machine, and no wait at all for a claim that does not read.
+    meeting = threading.Condition()
+    read: set[int] = set()
+    finished: set[int] = set()
 
     def both_read_first(**_: Any) -> None:
-        try:
-            gate["now"].wait()
-        except threading.BrokenBarrierError:
-            pass
+        with meeting:
+            read.add(threading.get_ident())
+            meeting.notify_all()
+            meeting.wait_for(lambda: len(read | finished) >= 2, timeout=20)
+
+    def claiming(client: Any, key: str) -> Callable[[], Any]:
+        def claim() -> Any:
+            try:
+                return kata.claim(client, table, key)
+            finally:
+                with meeting:
+                    finished.add(threading.get_ident())
+                    meeting.notify_all()
+
+        return claim
 
     for client in (dynamodb, other):
         for action in ("GetItem", "Query", "Scan", "BatchGetItem"):
-            client.meta.events.register(f"before-call.dynamodb.{action}", both_read_first)
+            client.meta.events.register(f"after-call.dynamodb.{action}", both_read_first)
     for _ in range(3):
         key = word("order")
-        gate["now"] = threading.Barrier(2, timeout=2)
-        won = _two_workers([lambda: kata.claim(dynamodb, table, key), lambda: kata.claim(other, table, key)])
+        read.clear()
+        finished.clear()
+        won = _two_workers([claiming(dynamodb, key), claiming(other, key)])
         expect(sorted(won, key=repr) == [False, True],
                zh="兩個 worker 同時認領同一個 key，只能有一個拿到 True：先 get_item 再 put_item 會兩個都以為沒人認領。"
                   "用一次 put_item 加 ConditionExpression='attribute_not_exists(pk)'",

@@ -55,7 +55,7 @@ def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab
     first = lab.start("run_worker", url, table, poison=poison[1], block_after=KILL_AFTER)
     problem = lab.wait(lambda: first.blocked, [first], STALLED_S, progress=lambda: (len(lab.effects_done()), len(lab.receives_asked())))
     if problem:  # the worker's own end, in the learner's words (a stub, an exception, returning)
-        pytest.fail(f"{problem}\n  [{pids_line([first])}]", pytrace=False)
+        lab.fail(problem, pids_line([first]))
     if problem is not None:
         fail(zh=f"第一個 worker 停了 {STALLED_S} 秒沒有新的效果，沒做到第 {KILL_AFTER} 個：是不是卡在無窮迴圈，"
                 "或是沒有把訊息交給 handle？",
@@ -76,7 +76,7 @@ def test_a_killed_worker_loses_no_message_and_repeats_no_effect(kata, worker_lab
     log = f"{pids_line(lab.workers)}; {in_flight} message(s) in flight at the kill"
     print(log)  # the PIDs, in the test's output (the lab also keeps them in the test's record)
     if problem:
-        pytest.fail(f"{problem}\n  [{log}]", pytrace=False)
+        lab.fail(problem, log)
 
     effects = Counter(lab.effects_done())
     lost = sorted(wanted - set(effects))
