@@ -390,11 +390,17 @@ def _answers_list_queues(base: type) -> Any:
                 wrapped = container.get_wrapped_container()
                 wrapped.reload()
                 if wrapped.status in ("exited", "dead"):
-                    logs = wrapped.logs(tail=5).decode(errors="replace").strip().replace("\n", " | ")
-                    raise TimeoutError(
-                        f"it exited (code {wrapped.attrs['State'].get('ExitCode')}): {logs or 'no logs'}"
-                    )
-                url = f"http://127.0.0.1:{container.get_exposed_port(SQS_PORT)}/?Action=ListQueues"
+                    raise TimeoutError(_exited(wrapped))
+                try:
+                    port = container.get_exposed_port(SQS_PORT)
+                except TimeoutError:
+                    # testcontainers waits for "running" once more here: a container that exits between the
+                    # two looks gives testcontainers' "did not become running", which hides the exit code.
+                    wrapped.reload()
+                    if wrapped.status in ("exited", "dead"):
+                        raise TimeoutError(_exited(wrapped)) from None
+                    raise
+                url = f"http://127.0.0.1:{port}/?Action=ListQueues"
                 try:
                     with urllib.request.urlopen(url, timeout=2) as answer:
                         if answer.status == 200:
@@ -406,3 +412,9 @@ def _answers_list_queues(base: type) -> Any:
                 time.sleep(self._poll_interval)
 
     return AnswersListQueues()
+
+
+def _exited(container: Any) -> str:
+    """What a container that stopped on its own said: its exit code and last log lines."""
+    logs = container.logs(tail=5).decode(errors="replace").strip().replace("\n", " | ")
+    return f"it exited (code {container.attrs['State'].get('ExitCode')}): {logs or 'no logs'}"

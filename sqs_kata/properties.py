@@ -12,10 +12,13 @@ so a grade never depends on luck, and the example count is kept small enough for
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+
+from sqs_kata.learner import NotImplementedYet
 
 __all__ = ["for_all", "st"]
 
@@ -27,14 +30,42 @@ def for_all(**strategies: Any) -> Callable[[Callable[..., Any]], Callable[..., A
     """`@given(**strategies)` with the kata's settings: derandomized, no database, no deadline, quiet."""
 
     def wrap(test: Callable[..., Any]) -> Callable[..., Any]:
-        return settings(
+        @functools.wraps(test)
+        def stops_at_a_stub(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return test(*args, **kwargs)
+            except NotImplementedYet as error:
+                raise _StubReached(error) from None
+
+        searching = settings(
             max_examples=EXAMPLES,
             derandomize=True,
             database=None,
             deadline=None,
             print_blob=False,
+            # The explain phase only adds notes the learner's message never shows, at about half a second.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
             # `kata` and `sqs` are function-scoped fixtures: shared by every example, on purpose.
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        )(given(**strategies)(test))
+        )(given(**strategies)(stops_at_a_stub))
+
+        @functools.wraps(searching)
+        def property_test(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return searching(*args, **kwargs)
+            except _StubReached as reached:
+                raise reached.error from None
+
+        return property_test
 
     return wrap
+
+
+class _StubReached(BaseException):
+    """Carries a stub's NotImplementedYet out of Hypothesis at once: every example would fail the same way, so
+    searching for a simpler one (shrinking) is time the learner waits for nothing. A BaseException that is not
+    an Exception (nor pytest's Failed) is not caught by Hypothesis (see hypothesis.core.failure_exceptions_to_catch)."""
+
+    def __init__(self, error: NotImplementedYet) -> None:
+        super().__init__(str(error))
+        self.error = error
