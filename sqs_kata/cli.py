@@ -9,6 +9,7 @@
     sqs-kata verify          for teachers: every solution passes, every stub fails
     sqs-kata new 16 fan_out  for teachers: scaffold exercise 16 (solution, stub, test, mistakes, kata.toml entry)
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
+    sqs-kata warm [--stop]   the warm servers that make check and grade start at once (sqs_kata.warm_server)
     sqs-kata lab             Part 2: draw the queue depth of 1, 2 and 4 workers as a PNG
     sqs-kata conformance     probe documented SQS behaviours on each backend -> docs/conformance.md (--check: up to date?)
     sqs-kata export --student DIR        for teachers: the repository a class gets (sqs_kata.classroom)
@@ -300,6 +301,28 @@ def cmd_conformance(kata: Kata, args: argparse.Namespace) -> int:
     return OK if all(not c.reason for c in columns) else CANNOT_RUN
 
 
+def cmd_warm(kata: Kata, args: argparse.Namespace) -> int:
+    from sqs_kata import warm_server
+
+    if args.stop:
+        stopped = warm_server.stop_all()
+        kata.say_line(f"停止了 {stopped} 個預熱伺服器。", f"Stopped {stopped} warm server(s).")
+        return OK
+    found = warm_server.servers()
+    if not found:
+        kata.say_line(
+            "沒有預熱伺服器在跑。在終端機裡執行 check 或 grade 時會自動啟動一個（SQS_KATA_WARM=0 可關掉）。",
+            "No warm server is running. Running check or grade in a terminal starts one (SQS_KATA_WARM=0: never).",
+        )
+    for server in found:
+        kata.say_line(
+            f"pid {server['pid']}：{server['root']}，已跑 {server['served']} 次；閒置 {server['idle']:g} 秒後自己結束。",
+            f"pid {server['pid']}: {server['root']}, {server['served']} run(s) so far; ends after "
+            f"{server['idle']:g} s idle.",
+        )
+    return OK
+
+
 def cmd_export(kata: Kata, args: argparse.Namespace) -> int:
     from sqs_kata.classroom.commands import cmd_export as export
 
@@ -444,6 +467,7 @@ COMMANDS: dict[str, Callable[[Kata, argparse.Namespace], int]] = {
     "conformance": cmd_conformance,
     "new": cmd_new,
     "export": cmd_export,
+    "warm": cmd_warm,
     "class": cmd_class,
 }
 
@@ -610,6 +634,12 @@ def build_parser() -> argparse.ArgumentParser:
             "the Part 2 lab: queue depth over time with 1, 2 and 4 workers, drawn as a PNG",
         ),
     )
+    warm = command(
+        "warm",
+        "預熱伺服器：先載入 pytest、boto3、moto，讓 check 和 grade 馬上開始",
+        "warm servers: pytest, boto3 and moto imported ahead, so check and grade start at once",
+    )
+    warm.add_argument("--stop", action="store_true", help=say("全部停止", "stop them all"))
     from sqs_kata.classroom.commands import add_parsers as add_teacher_commands
 
     add_teacher_commands(command)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqs_kata import PROJECT_ROOT, backend_names, manifest, messages, results, warm
+from sqs_kata import PROJECT_ROOT, backend_names, manifest, messages, results, warm, warm_server
 from sqs_kata.targets import TARGETS, target_path
 
 # What a learner should see from pytest: the failure messages (already clean) and what their own code
@@ -140,10 +140,12 @@ def run(
             env["SQS_KATA_LANG"] = options.lang
         if columns:
             env["COLUMNS"] = str(columns)
-        process: subprocess.Popen[bytes] | warm.ForkedPytest
+        process: subprocess.Popen[bytes] | warm.ForkedPytest | warm_server.RemotePytest | None = None
         if warm.preloaded():  # a fork of this process: pytest and the libraries are imported already
             process = warm.fork_pytest(command[3:], env, PROJECT_ROOT)
-        else:
+        else:  # a fork of the warm server, when one answers
+            process = warm_server.run_pytest(command[3:], env, PROJECT_ROOT)
+        if process is None:
             process = subprocess.Popen(
                 command,
                 cwd=PROJECT_ROOT,
@@ -155,6 +157,8 @@ def run(
         try:
             output, errors = _collect(process, echo)
         except KeyboardInterrupt:
+            if isinstance(process, warm_server.RemotePytest):
+                process.interrupt()  # not in the terminal's process group
             process.wait()  # the child got the same Ctrl-C; let it tidy up (queues, servers)
             raise
         return outcome(report, process.wait(), output, errors, command)  # already ended (see _collect)
@@ -220,7 +224,7 @@ def _exercise_of(nodeid: str) -> str | None:
 
 
 def _collect(
-    process: subprocess.Popen[bytes] | warm.ForkedPytest, echo: Callable[[str], None] | None
+    process: subprocess.Popen[bytes] | warm.ForkedPytest | warm_server.RemotePytest, echo: Callable[[str], None] | None
 ) -> tuple[str, str]:
     stdout, stderr = process.stdout, process.stderr
     assert stdout is not None and stderr is not None

@@ -23,7 +23,7 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 # What a kata run imports: heavy to import, untouched by a run until it forks (the kata's own modules hold no
 # state between runs). The test files and the learner's modules are never preloaded.
@@ -119,13 +119,14 @@ def fork_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> Forke
     if pid == 0:  # the child: never returns
         os.close(out_read)
         os.close(err_read)
-        _run_pytest(args, env, cwd, out_write, err_write)
+        run_pytest_on(args, env, cwd, out_write, err_write)
     os.close(out_write)
     os.close(err_write)
     return ForkedPytest(pid, os.fdopen(out_read, "rb"), os.fdopen(err_read, "rb"))
 
 
-def _run_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path, out: int, err: int) -> None:
+def run_pytest_on(args: Sequence[str], env: Mapping[str, str], cwd: Path, out: int, err: int) -> NoReturn:
+    """In a fresh fork: run pytest with `out` and `err` as its stdout and stderr, then end the process."""
     # The child stays in the terminal's process group, as the subprocess did: Ctrl-C reaches it too.
     code = 3  # pytest's INTERNAL_ERROR, if even starting it fails
     try:
