@@ -14,7 +14,7 @@ import inspect
 import json
 import os
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -69,6 +69,12 @@ def error_record(
     return record
 
 
+# What the plugin notes on a test's report and its record keeps as it is (plain JSON values): the grader's
+# actions, the SQS waits, the copy flag, the request count, a stub's function, the crash lab's worker
+# processes (sqs_kata.worker_lab), a hidden test's name (tests/hidden/: reports keep it for the teacher).
+NOTED = ("actions", "waited", "copied_reference", "requests", "not_implemented", "workers", "hidden")
+
+
 class Recorder:
     """Writes one JSON record per test: nodeid, exercise, outcome, message, duration, output, test_code.
 
@@ -92,10 +98,8 @@ class Recorder:
         self._partial: int | None = _open_for_writing(partial_file(self.path), os.O_APPEND)
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            code = _source_of(getattr(item, "function", None))
-            if code:
-                self.test_code[item.nodeid] = code
+        for item, code in _sources(items):
+            self.test_code[item.nodeid] = code
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Every test this run will run, with its exercise: what did not run if the process ends early."""
@@ -130,20 +134,9 @@ class Recorder:
         record["duration"] += report.duration
         if "test_code" in props:  # a parallel worker's (WorkerNotes): the controller never collects
             self.test_code.setdefault(report.nodeid, props["test_code"])
-        if "actions" in props:
-            record["actions"] = props["actions"]
-        if "waited" in props:
-            record["waited"] = props["waited"]
-        if "copied_reference" in props:
-            record["copied_reference"] = props["copied_reference"]
-        if "requests" in props:
-            record["requests"] = props["requests"]
-        if "not_implemented" in props:
-            record["not_implemented"] = props["not_implemented"]
-        if "workers" in props:  # the crash lab's worker processes (sqs_kata.worker_lab)
-            record["workers"] = props["workers"]
-        if "hidden" in props:  # a hidden test (tests/hidden/): reports keep its name to the teacher
-            record["hidden"] = props["hidden"]
+        for key in NOTED:
+            if key in props:
+                cast(dict[str, Any], record)[key] = props[key]
         if report.when == "call":
             record["output"] = report.capstdout  # what the learner printed (stderr carries servers' logs)
         if report.when == "call" or report.outcome != "passed":
@@ -202,10 +195,16 @@ class WorkerNotes:
     """In a parallel run's worker: each test carries its source to the controller's Recorder."""
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            code = _source_of(getattr(item, "function", None))
-            if code:
-                item.user_properties.append(("test_code", code))
+        for item, code in _sources(items):
+            item.user_properties.append(("test_code", code))
+
+
+def _sources(items: list[pytest.Item]) -> Iterator[tuple[pytest.Item, str]]:
+    """Each test with the source of its function (the board and the reports show it beside a failure)."""
+    for item in items:
+        code = _source_of(getattr(item, "function", None))
+        if code:
+            yield item, code
 
 
 def _open_for_writing(path: Path, flags: int = 0) -> int:
