@@ -497,13 +497,13 @@ def test_a_file_that_ends_the_process_on_import_is_named_by_grade(graded_ending_
     assert not any(word in said(proc) for word in NOISE), said(proc)
 
 
-def test_the_grade_sheet_shows_the_error_and_what_did_not_run(graded_ending_on_import):
+def test_the_grade_sheet_shows_the_error_and_grades_the_other_exercises(graded_ending_on_import):
     proc, _ = graded_ending_on_import
     assert re.search(r" (\d+)/\1 ", _row(proc.stdout, FIRST)), _row(proc.stdout, FIRST)  # graded before the end
     assert re.search(r" 0/[1-9]\d* 💥 error: ended the grading", _row(proc.stdout, SECOND)), proc.stdout
-    for exercise in WRITTEN[2:]:
-        assert re.search(r" 0/[1-9]\d* — did not run", _row(proc.stdout, exercise)), proc.stdout
-    assert "0/0" not in proc.stdout
+    for exercise in WRITTEN[2:]:  # graded by a new process: one exercise that ends the process costs only itself
+        assert re.search(r" (\d+)/\1 ", _row(proc.stdout, exercise)), _row(proc.stdout, exercise)
+    assert "— did not run" not in proc.stdout and "0/0" not in proc.stdout
 
 
 def test_the_reports_of_a_run_that_ended_on_import_say_error(graded_ending_on_import, ends_on_import):
@@ -512,18 +512,17 @@ def test_the_reports_of_a_run_that_ended_on_import_say_error(graded_ending_on_im
     report = _json(out / "results.json")
     jsonschema.validate(report, results.schema("exercism-v3"))
     assert report["status"] == "error" and report["message"].startswith(f"{shown} ended the Python process")
-    first = [t for t in report["tests"] if t["task_id"] == FIRST.number]
-    later = [t for t in report["tests"] if t["task_id"] != FIRST.number]
-    assert first and all(t["status"] == "pass" for t in first)
-    assert {t["task_id"] for t in later} == {e.number for e in WRITTEN[1:]}
-    assert all(t["status"] == "error" for t in later)
-    assert any("did not run" in t["message"] for t in later)
+    second = [t for t in report["tests"] if t["task_id"] == SECOND.number]
+    others = [t for t in report["tests"] if t["task_id"] != SECOND.number]
+    assert second and all(t["status"] == "error" for t in second)
+    assert {t["task_id"] for t in others} == {e.number for e in WRITTEN} - {SECOND.number}
+    assert all(t["status"] == "pass" for t in others), [t for t in others if t["status"] != "pass"][:1]
     gradescope = _json(out / "gradescope.json")
     jsonschema.validate(gradescope, results.schema("gradescope"))
-    assert gradescope["score"] == pytest.approx(FIRST.points)
+    assert gradescope["score"] == pytest.approx(sum(e.points for e in WRITTEN) - SECOND.points)
     assert gradescope["output"].startswith(f"{shown} ended the Python process")
     assert all(t["score"] == 0 and t["status"] == "failed" for t in gradescope["tests"]
-               if not t["name"].startswith(f"{FIRST.number:02d} "))
+               if t["name"].startswith(f"{SECOND.number:02d} "))
 
 
 def test_the_board_shows_a_file_that_ended_the_process_as_an_error(state, ends_on_import):

@@ -332,3 +332,47 @@ def test_the_board_shows_the_exercise_that_ended_the_run_and_those_that_did_not_
     for word in words:
         assert word in screen.getvalue()
     assert "0/1" in screen.getvalue()
+
+
+def _record(nodeid: str, exercise: str, outcome: str = "passed", **flags: bool) -> results.Record:
+    record = results.Record(nodeid=nodeid, exercise=exercise, outcome=outcome, message="", duration=0.0, output="")
+    record.update(flags)  # type: ignore[typeddict-item]
+    return record
+
+
+def test_an_exercise_that_ends_the_process_costs_only_its_own_tests():
+    """runner.resumed: the files of the exercises a crash kept from running are graded by new processes, one crash
+    after another, never the crashed exercise's own files again, and never the same files twice."""
+    first = runner.Run(0, [
+        _record("tests/test_01_one.py::test_a", "01_one"),
+        _record("tests/test_02_two.py::test_b", "02_two", "error", ended=True),
+        _record("tests/test_02_two.py::test_c", "02_two", "error", not_run=True),
+        _record("tests/hidden/test_02_two_hidden.py::test_h", "02_two", "error", not_run=True),
+        _record("tests/test_03_three.py::test_d", "03_three", "error", not_run=True),
+        _record("tests/test_04_four.py::test_e", "04_four", "error", not_run=True),
+    ], "", "", ended="02 ended it")
+    asked: list[list[str]] = []
+
+    def rerun(files: list[str]) -> runner.Run:
+        asked.append(files)
+        if "tests/test_03_three.py" in files:  # 03 ends the process too
+            return runner.Run(0, [_record("tests/test_03_three.py::test_d", "03_three", "error", ended=True),
+                                  _record("tests/test_04_four.py::test_e", "04_four", "error", not_run=True)],
+                              "", "", ended="03 ended it")
+        return runner.Run(0, [_record("tests/test_04_four.py::test_e", "04_four")], "", "")
+
+    merged = runner.resumed(first, rerun)
+    assert asked == [["tests/test_03_three.py", "tests/test_04_four.py"], ["tests/test_04_four.py"]]
+    outcomes = {r["nodeid"].split("::")[1]: (r["outcome"], r.get("ended"), r.get("not_run")) for r in merged.records}
+    assert outcomes == {"test_a": ("passed", None, None), "test_b": ("error", True, None),
+                        "test_c": ("error", None, True), "test_h": ("error", None, True),
+                        "test_d": ("error", True, None), "test_e": ("passed", None, None)}
+    assert merged.ended == "02 ended it", "the learner reads the first crash's message"
+
+
+def test_a_rerun_that_ends_the_same_way_is_not_tried_forever():
+    stuck = runner.Run(0, [_record("tests/test_01_one.py::test_a", None, "error", ended=True),  # type: ignore[arg-type]
+                           _record("tests/test_02_two.py::test_b", "02_two", "error", not_run=True)], "", "", ended="x")
+    calls = []
+    merged = runner.resumed(stuck, lambda files: calls.append(files) or stuck)
+    assert calls == [["tests/test_02_two.py"]] and merged.ended == "x"

@@ -188,10 +188,11 @@ def copied_reference(number: int, reference_file: str) -> str:
 def ended_while_importing(exercise_file: str) -> str:
     return say(
         f"{exercise_file} 在被匯入（import）時結束了整個 Python 程序（os._exit？），評分就停在那裡："
-        f"這個練習和之後的測試都沒有執行。請拿掉 {exercise_file} 最外層（函式外面）結束程序的那一行："
+        f"這個練習的測試都沒有執行（其他練習會在新的程序裡照常評分）。請拿掉 {exercise_file} 最外層（函式外面）結束程序的那一行："
         "函式外的程式在匯入時就會執行。然後再評分一次。",
         f"{exercise_file} ended the Python process while it was being imported (os._exit?), so grading stopped "
-        f"there: this exercise's tests and every test after them did not run. Remove the line that ends the "
+        f"there: this exercise's tests did not run (the other exercises are graded by a new process). Remove the "
+        f"line that ends the "
         f"process from the top level of {exercise_file} (code outside a function runs on import), then grade "
         "again.",
     )
@@ -200,10 +201,11 @@ def ended_while_importing(exercise_file: str) -> str:
 def ended_while_calling(function: str, exercise_file: str, test: str) -> str:
     return say(
         f"{exercise_file} 的 {function}() 在測試 {test} 中結束了整個 Python 程序（os._exit？），評分就停在那裡："
-        f"之後的測試都沒有執行。練習的函式要回傳結果，不能結束程序：請拿掉 {function}() 裡的 os._exit()"
+        f"這個練習之後的測試都沒有執行（其他練習會在新的程序裡照常評分）。練習的函式要回傳結果，不能結束程序：請拿掉 {function}() 裡的 os._exit()"
         "（或其他結束程序的呼叫），然後再評分一次。",
         f"{function}() in {exercise_file} ended the Python process during {test} (os._exit?), so grading "
-        f"stopped there: the tests after it did not run. An exercise function returns its result, it never "
+        f"stopped there: this exercise's tests after it did not run (the other exercises are graded by a new "
+        f"process). An exercise function returns its result, it never "
         f"ends the process: remove the os._exit() (or whatever ends the process) from {function}(), then "
         "grade again.",
     )
@@ -211,10 +213,11 @@ def ended_while_calling(function: str, exercise_file: str, test: str) -> str:
 
 def ended_during_test(test: str, nodeid: str, returncode: int) -> str:
     return say(
-        f"評分程序在測試 {test} 執行中突然結束（結束碼 {returncode}），沒留下結果：之後的測試都沒有執行。"
+        f"評分程序在測試 {test} 執行中突然結束（結束碼 {returncode}），沒留下結果：這個練習之後的測試都沒有執行"
+        "（其他練習會在新的程序裡照常評分）。"
         f'直接用 pytest 跑這個測試，看是什麼結束了它：pytest "{nodeid}"',
-        f"The grading process ended abruptly (exit code {returncode}) during {test}, leaving no result: the "
-        f"tests after it did not run. Run that test with pytest itself to see what ended it: "
+        f"The grading process ended abruptly (exit code {returncode}) during {test}, leaving no result: this "
+        f"exercise's tests after it did not run (the other exercises are graded by a new process). Run that test with pytest itself to see what ended it: "
         f'pytest "{nodeid}"',
     )
 

@@ -121,7 +121,62 @@ def run(
     color: bool = False,
     columns: int | None = None,
 ) -> Run:
-    """Run pytest on `test_files`; with `echo`, pass its output on as it comes (for check and watch)."""
+    """Run pytest on `test_files`; with `echo`, pass its output on as it comes (for check and watch).
+
+    Learner code that ends the process (os._exit) costs its own exercise only: what it kept from running is
+    graded by a new process (see resumed)."""
+
+    def once(files: Sequence[str]) -> Run:
+        return _run_once(files, options, extra=extra, echo=echo, color=color, columns=columns)
+
+    return resumed(once(test_files), once)
+
+
+def resumed(first: Run, rerun: Callable[[list[str]], Run]) -> Run:
+    """`first`, and when learner code ended its process: the test files of the OTHER exercises it never
+    reached, graded again by `rerun` (as often as that happens; an exercise whose code ended a process is
+    not tried again, it would end it again). The tests that ran replace their "did not run" records; the
+    Run keeps the first `ended` message, the one the learner must read."""
+    merged = first
+    given_up: set[str | None] = set()
+    tried: list[str] = []
+    latest = first
+    while latest.ended:
+        given_up |= {r.get("exercise") for r in latest.records if r.get("ended")}
+        waiting = sorted(
+            {_file_of(r["nodeid"]) for r in merged.records if r.get("not_run") and r.get("exercise") not in given_up}
+        )
+        if not waiting or waiting == tried:
+            break  # nothing left, or the same files again: they would end the same way
+        tried = waiting
+        latest = rerun(waiting)
+        again = {r["nodeid"] for r in latest.records}
+        records = [r for r in merged.records if r["nodeid"] not in again] + latest.records
+        merged = Run(
+            merged.returncode,
+            records,
+            merged.output + latest.output,
+            merged.errors + latest.errors,
+            merged.problem or latest.problem,
+            merged.command,
+            merged.ended,
+        )
+    return merged
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _run_once(
+    test_files: Sequence[str],
+    options: RunOptions,
+    *,
+    extra: Sequence[str] = (),
+    echo: Callable[[str], None] | None = None,
+    color: bool = False,
+    columns: int | None = None,
+) -> Run:
     with tempfile.TemporaryDirectory(prefix="sqs-kata-") as folder:
         report = Path(folder) / "records.json"
         command = [

@@ -133,7 +133,15 @@ class Grader:
         graded.problems += _syntax_errors(exercises, self.settings.exercises)
         if self.settings.shared:
             graded.scope = secrets.token_hex(3)
-        outcome = self._run(folder, exercises, graded.scope)
+        deadline = time.monotonic() + self.settings.time_limit
+        attempts = iter(range(1, 1000))
+
+        def run(files: list[str]) -> runner.Run:
+            return self._run(folder, exercises, graded.scope, files, deadline, next(attempts))
+
+        # An exercise whose code ends the process (os._exit at import, say) costs its own points, not those of
+        # every exercise after it: the rest is graded by a new process, within the same time limit.
+        outcome = runner.resumed(run(self.test_files), run)
         graded.results = summarize(outcome.records, self.settings.exercises, PROJECT_ROOT)
         if outcome.problem:
             graded.problems.append(outcome.problem)
@@ -145,10 +153,12 @@ class Grader:
         graded.duration = time.monotonic() - started
         return graded
 
-    def _run(self, folder: Path, exercises: Path, scope: str | None) -> runner.Run:
+    def _run(
+        self, folder: Path, exercises: Path, scope: str | None, test_files: list[str], deadline: float, attempt: int
+    ) -> runner.Run:
         home = folder / "home"
         (home / "tmp").mkdir(parents=True, exist_ok=True)
-        report = folder / "records" / "records.json"
+        report = folder / "records" / ("records.json" if attempt == 1 else f"records-{attempt}.json")
         report.parent.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,
@@ -169,7 +179,7 @@ class Grader:
             f"--rootdir={PROJECT_ROOT}",
             "-c",
             str(PROJECT_ROOT / "pyproject.toml"),
-            *(str(PROJECT_ROOT / file) for file in self.test_files),
+            *(str(PROJECT_ROOT / file) for file in test_files),
         ]
         env = _clean_environment(home, self.settings.lang, scope)
         user: dict[str, Any] = {}
@@ -194,7 +204,7 @@ class Grader:
                 self._live.add(process)
             timed_out = False
             try:
-                process.wait(timeout=self.settings.time_limit)
+                process.wait(timeout=max(1.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 timed_out = True
             finally:
