@@ -132,6 +132,9 @@ def test_keep_invisible_extends_the_timeout_every_interval(sqs, kata, make_queue
     with CallLog(sqs, *HEARTBEAT_ACTIONS) as log, learner_threads(sqs, timing.grace):
         thread, raised = _in_thread(lambda: kata.keep_invisible(sqs, url, message["ReceiptHandle"],
                                                                 timing.visibility, timing.interval, stop))
+        thread.join(0.1)  # a function that fails at once (a stub, a wrong parameter) is told now, not after the job
+        if raised and not thread.is_alive():
+            raise raised[0]
         _job(log, clock, timing, second_worker, url, seen)(message["Body"])
         stop.set()
         thread.join(timing.grace)
