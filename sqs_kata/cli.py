@@ -7,7 +7,7 @@
     sqs-kata watch           re-run the exercise you are working on whenever you save
     sqs-kata grade           the whole kata with a score; --json (exercism v3), --gradescope, --junit
     sqs-kata verify          for teachers: every solution passes, every stub fails
-    sqs-kata new 16 fan_out  for teachers: scaffold exercise 16 (solution, stub, test, mistakes, kata.toml entry)
+    sqs-kata new 22 fan_out  for teachers: scaffold exercise 22 (solution, stub, test, mistakes, kata.toml entry)
     sqs-kata elasticmq       start a local ElasticMQ server (needs Java)
     sqs-kata warm [--stop]   the warm servers that make check and grade start at once (sqs_kata.warm_server)
     sqs-kata lab             Part 2: draw the queue depth of 1, 2 and 4 workers as a PNG
