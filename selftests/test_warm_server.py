@@ -196,10 +196,12 @@ def test_a_server_whose_sources_changed_steps_aside(kata, learner):
 
 
 def test_an_idle_server_ends_by_itself(short_tmp, learner):
-    kata = Kata(short_tmp, SQS_KATA_WARM_IDLE="3")
+    # Idle from the end of its preload, which happens while the first (cold) check still runs: long enough for
+    # that check to end first on a busy machine, short enough to wait for.
+    kata = Kata(short_tmp, SQS_KATA_WARM_IDLE="15")
     kata("check", "1", f"--kata-target={learner}")
     server = kata.wait_for_server()
-    assert _gone(server["pid"], seconds=30), "the idle server did not end"
+    assert _gone(server["pid"], seconds=60), "the idle server did not end"
     assert not list(kata.folder().glob("*")), "a socket or lock file was left behind"
 
 
@@ -212,3 +214,16 @@ def test_no_server_starts_unless_wanted(short_tmp, learner, setting):
     time.sleep(3)  # long enough for a started server to answer
     assert kata.servers() == []
     assert "No warm server is running" in kata("warm").stdout
+
+
+def test_a_wedged_server_does_not_hang_the_command(kata, learner):
+    target = f"--kata-target={learner}"
+    kata("check", "1", target)
+    server = kata.wait_for_server()
+    os.kill(server["pid"], signal.SIGSTOP)  # it accepts connections (the kernel does) and never answers
+    try:
+        result = kata("check", "1", target, timeout=120)
+    finally:
+        os.kill(server["pid"], signal.SIGCONT)
+    assert result.returncode == 0 and "14 passed" in result.stdout, result.stdout + result.stderr
+    assert kata.servers()[0]["served"] == 0, "the wedged server ran it after all"

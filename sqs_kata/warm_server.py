@@ -50,6 +50,7 @@ IDLE_SECONDS = 600.0  # a learner reading a failure, editing and saving comes ba
 IMPORT_TIME_ENVIRONMENT = ("PYTHONPATH", "PYTHONHOME", "SQS_KATA_ELASTICMQ_IMAGE", "SQS_KATA_ELASTICMQ_CDS")
 CONNECT_SECONDS = 0.5
 LOCK_WAIT_SECONDS = 3.0
+ANSWER_SECONDS = 20.0  # for the fork's pid: a server still preloading answers within a few seconds
 
 
 # --- Where a server listens ------------------------------------------------------------------------
@@ -153,7 +154,9 @@ def run_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> Remote
         if len(request) > 65536:
             channel.sendall(request[65536:])
         answers: list[dict[str, Any]] = []
+        channel.settimeout(ANSWER_SECONDS)  # a wedged server (stopped, swapping) must not hang the command
         answer = _read_answer(channel, answers)
+        channel.settimeout(None)
     except OSError:
         answer = None
     finally:
@@ -242,7 +245,10 @@ def _read_answer(channel: socket.socket, buffered: list[dict[str, Any]]) -> dict
         if not chunk:
             return None
         data += chunk
-    lines = [json.loads(line) for line in data.split(b"\n") if line.strip()]
+    try:
+        lines = [json.loads(line) for line in data.split(b"\n") if line.strip()]
+    except ValueError:  # not the server's answer: treat it as no answer
+        return None
     buffered.extend(lines[1:])
     return lines[0]
 
@@ -309,7 +315,6 @@ class _Server:
         except (OSError, ValueError):
             channel.close()
             return True
-        self.last = time.monotonic()
         if request.get("stop"):
             with contextlib.suppress(OSError):
                 channel.sendall(b'{"stopped": true}\n')
@@ -328,7 +333,7 @@ class _Server:
                 channel.sendall(json.dumps(status).encode() + b"\n")
             channel.close()
             return True
-        if len(fds) != 2 or "args" not in request:
+        if len(fds) != 2 or "args" not in request or _gone(channel):  # gone: it gave up waiting (a wedged server)
             for fd in fds:
                 os.close(fd)
             channel.close()
@@ -340,6 +345,7 @@ class _Server:
                 channel.sendall(b'{"stale": true}\n')
             channel.close()
             return False
+        self.last = time.monotonic()  # only a run counts as use: `sqs-kata warm` asking does not keep it alive
         self._fork(request, fds, channel)
         return True
 
@@ -398,6 +404,20 @@ class _Server:
         for job in self.jobs.values():
             with contextlib.suppress(OSError):
                 os.kill(job.pid, signal.SIGINT)
+
+
+def _gone(channel: socket.socket) -> bool:
+    """The command closed its end already (nothing is sent after the request: only the end can be read)."""
+    timeout = channel.gettimeout()
+    channel.settimeout(0.0)  # a look, not a wait
+    try:
+        return channel.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        channel.settimeout(timeout)
 
 
 @contextlib.contextmanager
