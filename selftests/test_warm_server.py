@@ -37,6 +37,7 @@ class Kata:
             "SQS_KATA_WARM": "1",  # as at a terminal: the selftests' output is a pipe
             "SQS_KATA_WARM_IDLE": "60",
             "SQS_KATA_LANG": "en",
+            "SQS_KATA_BACKENDS": "moto",  # the warm server is for in-process moto; CI's selftests name three
             **env,
         }
         self.env.pop("PYTEST_XDIST_WORKER", None)
