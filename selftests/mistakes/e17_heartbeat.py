@@ -270,4 +270,12 @@ def handle_with_heartbeat(sqs, queue_url, message, handler, visibility_timeout, 
     sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return True
 ''', "keep_invisible in a one-thread pool, its future waited on after stop, ends like a joined thread"),
+    Valid("extends-at-once-then-every-interval", "keep_invisible", '''\
+def keep_invisible(sqs, queue_url, receipt_handle, visibility_timeout, interval, stop):
+    while not stop.is_set():
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle,
+                                      VisibilityTimeout=visibility_timeout)
+        if stop.wait(interval):
+            return
+''', "one extension as the heartbeat starts, then one every interval: the message is never hidden less"),
 ]
