@@ -105,6 +105,90 @@ def claim(dynamodb, table, key):
                     release(dynamodb, table, key)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 ''', "test_consume_idempotently_releases_the_claim_when_handle_fails", "leave the message", "crash"),
+    Wrong("condition-on-a-missing-attribute", "claim", '''\
+def claim(dynamodb, table, key):
+    try:
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": key}},
+                          ConditionExpression="attribute_not_exists(id)")
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+''', "test_claim_takes_a_free_key_once", "a second claim of the same key should return False", "edge"),
+    Wrong("update-without-condition", "claim", '''\
+def claim(dynamodb, table, key):
+    # one atomic update: it tells whether this worker was the one that set the flag
+    old = dynamodb.update_item(TableName=table, Key={"pk": {"S": key}}, UpdateExpression="SET claimed = :t",
+                               ExpressionAttributeValues={":t": {"BOOL": True}}, ReturnValues="UPDATED_OLD")
+    return "claimed" not in old.get("Attributes", {})
+''', "test_claim_sees_a_key_another_worker_claimed", "so claim should return False", "contract"),
+    Wrong("releases-after-the-effect", "consume_idempotently", _CONSUME_HEAD + '''\
+            key = message["MessageAttributes"][KEY]["StringValue"]
+            if not claim(dynamodb, table, key):
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                continue
+            try:
+                handle(message["Body"])
+                effects += 1
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            except Exception:
+                pass
+            finally:
+                release(dynamodb, table, key)  # the claim is a lock: free it once the work is done
+''', "test_consume_idempotently_has_each_effect_once_when_sqs_delivers_twice", "delivered every message a second time",
+          "kinder"),
+    Wrong("duplicates-left-on-the-queue", "consume_idempotently", _CONSUME_HEAD + '''\
+            key = message["MessageAttributes"][KEY]["StringValue"]
+            if not claim(dynamodb, table, key):
+                continue  # a duplicate: nothing to do
+            try:
+                handle(message["Body"])
+            except Exception:
+                release(dynamodb, table, key)
+                continue
+            effects += 1
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+''', "test_consume_idempotently_keys_by_the_business_key_not_the_message_id", "the retried copy should be deleted too",
+          "kinder"),
+    Wrong("key-falls-back-to-the-message-id", "consume_idempotently", '''\
+def consume_idempotently(sqs, queue_url, dynamodb, table, handle, wait_seconds=1):
+    effects = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds).get("Messages", [])
+        if not messages:
+            return effects
+        for message in messages:
+            attributes = message.get("MessageAttributes", {})
+            key = attributes.get(KEY, {}).get("StringValue", message["MessageId"])
+            if claim(dynamodb, table, key):
+                try:
+                    handle(message["Body"])
+                except Exception:
+                    release(dynamodb, table, key)
+                    continue
+                effects += 1
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+''', "test_consume_idempotently_keys_by_the_business_key_not_the_message_id", "not the MessageId", "kinder"),
+    Wrong("counts-messages-not-effects", "consume_idempotently", '''\
+def consume_idempotently(sqs, queue_url, dynamodb, table, handle, wait_seconds=1):
+    processed = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds,
+                                       MessageAttributeNames=[KEY]).get("Messages", [])
+        if not messages:
+            return processed
+        for message in messages:
+            key = message["MessageAttributes"][KEY]["StringValue"]
+            if claim(dynamodb, table, key):
+                try:
+                    handle(message["Body"])
+                except Exception:
+                    release(dynamodb, table, key)
+                    continue
+            processed += 1
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+''', "test_consume_idempotently_has_each_effect_once_when_sqs_delivers_twice", "how many effects", "contract"),
 ]
 
 VALID = [
@@ -162,4 +246,90 @@ def consume_idempotently(sqs, queue_url, dynamodb, table, handle, wait_seconds=1
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
 ''', "a transaction with one conditional Put is the same claim; deleting a receive's messages in one batch after "
         "handling them is the cheaper order"),
+    Valid("legacy-expected-claim", "claim", '''\
+def claim(dynamodb, table, key):
+    try:
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": key}}, Expected={"pk": {"Exists": False}})
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+''', "the legacy Expected parameter ({'Exists': False}) is the same conditional write, still documented"),
+    Valid("attribute-name-placeholder-and-timestamp", "claim", '''\
+import time
+
+
+def claim(dynamodb, table, key):
+    try:
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": key}, "claimed_at": {"N": str(int(time.time()))}},
+                          ConditionExpression="attribute_not_exists(#pk)", ExpressionAttributeNames={"#pk": "pk"},
+                          ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+''', "a #pk placeholder, an extra attribute and ReturnValuesOnConditionCheckFailure change nothing about the claim"),
+    Valid("batch-delete-per-receive-with-retry", "consume_idempotently", '''\
+def consume_idempotently(sqs, queue_url, dynamodb, table, handle, wait_seconds=1):
+    effects = 0
+    while True:
+        response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds,
+                                       MessageAttributeNames=["IdempotencyKey"])
+        messages = response.get("Messages") or []
+        if len(messages) == 0:
+            break
+        finished = []
+        for message in messages:
+            key = message.get("MessageAttributes", {}).get("IdempotencyKey", {}).get("StringValue")
+            if not claim(dynamodb, table, key):
+                finished.append(message)
+                continue
+            try:
+                handle(message["Body"])
+            except Exception:
+                release(dynamodb, table, key)
+            else:
+                effects += 1
+                finished.append(message)
+        if finished:
+            entries = [{"Id": f"m{i}", "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(finished)]
+            failed = {f["Id"] for f in sqs.delete_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])}
+            for entry in entries:
+                if entry["Id"] in failed:
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=entry["ReceiptHandle"])
+    return effects
+''', "one DeleteMessageBatch per receive after the messages were handled, its Failed entries retried"),
+    Valid("recursion-free-counter-with-helpers", "consume_idempotently", '''\
+def _key(message):
+    return message["MessageAttributes"]["IdempotencyKey"]["StringValue"]
+
+
+def _one(sqs, queue_url, dynamodb, table, handle, message):
+    """1 if the message had its effect now, 0 if a duplicate, None if handle failed."""
+    key = _key(message)
+    if not claim(dynamodb, table, key):
+        return 0
+    try:
+        handle(message["Body"])
+    except Exception:
+        release(dynamodb, table, key)
+        return None
+    return 1
+
+
+def consume_idempotently(sqs, queue_url, dynamodb, table, handle, wait_seconds=1):
+    total = 0
+    messages = True
+    while messages:
+        messages = sqs.receive_message(QueueUrl=queue_url, MessageAttributeNames=["All"],
+                                       MaxNumberOfMessages=MAX_RECEIVE,
+                                       WaitTimeSeconds=wait_seconds).get("Messages", [])
+        for message in messages:
+            outcome = _one(sqs, queue_url, dynamodb, table, handle, message)
+            if outcome is None:
+                continue
+            total += outcome
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return total
+''', "the same steps split into helpers; MessageAttributeNames=['All'] brings IdempotencyKey too"),
 ]
