@@ -123,6 +123,16 @@ _tries = {}
             sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(handled)])
 ''', BLOCK, "ReceiptHandleIsInvalid", "edge"),
+    # Caught by a hidden test (tests/hidden/test_19_poison_messages_hidden.py): the visible test uses 3.
+    Wrong("hard-coded-max-receive-count", "make_work_queues", '''\
+def make_work_queues(sqs, name, max_receive_count, visibility_timeout):
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"})
+    url = sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": policy,
+                                                       "VisibilityTimeout": str(visibility_timeout)})["QueueUrl"]
+    return url, dlq_url
+''', "test_make_work_queues_uses_the_counts_it_is_given", "do not hard-code it", "contract"),
 ]
 
 VALID = [
