@@ -23,6 +23,9 @@ class LearnerContext:
     file: str | None = None  # its learner file, as messages show it ("exercises/03_messages.py")
     last_call: str | None = None  # the last call into learner code, for messages: "receive_all(sqs, '…')"
     in_call: bool = False  # learner code runs now: the SQS requests made now are the learner's
+    # A test phase (setup, call, teardown) runs now: pytest turns an exception raised here into that test's
+    # report. Between phases pytest writes reports; the time limit must not strike there (see plugin.py).
+    in_phase: bool = False
     # Where learner code runs, written down for a process it may end outright (os._exit). For the whole run,
     # set when the CLI records it (--kata-json, results.Breadcrumb); None in a plain `pytest`.
     breadcrumb: Breadcrumb | None = None

@@ -393,13 +393,17 @@ def _answers_list_queues(base: type) -> Any:
                     raise TimeoutError(_exited(wrapped))
                 try:
                     port = container.get_exposed_port(SQS_PORT)
-                except TimeoutError:
-                    # testcontainers waits for "running" once more here: a container that exits between the
-                    # two looks gives testcontainers' "did not become running", which hides the exit code.
+                except (TimeoutError, ConnectionError):
+                    # testcontainers waits for "running" once more here, then reads the port mapping: a container
+                    # that exits between our look and its own gives "did not become running" or "port mapping
+                    # ... is not available", both of which hide the exit code.
                     wrapped.reload()
                     if wrapped.status in ("exited", "dead"):
                         raise TimeoutError(_exited(wrapped)) from None
-                    raise
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(self._poll_interval)
+                    continue
                 url = f"http://127.0.0.1:{port}/?Action=ListQueues"
                 try:
                     with urllib.request.urlopen(url, timeout=2) as answer:

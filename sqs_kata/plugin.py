@@ -568,6 +568,33 @@ class LearnerTimeout(BaseException):
     nor Hypothesis, which replays a failing example to shrink it, may catch it and run the endless call again."""
 
 
+_TIMEOUT_RETRY_S = 0.05
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    return (yield from _phase())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    return (yield from _phase())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
+    return (yield from _phase())
+
+
+def _phase() -> Generator[None, None, None]:
+    """Marks a phase pytest guards (an exception in it fails the test); the time limit waits for one."""
+    current.in_phase = True
+    try:
+        return (yield)
+    finally:
+        current.in_phase = False
+
+
 # pytest-timeout sets the per-test limit (ini `timeout`, --timeout, @pytest.mark.timeout); the kata
 # replaces its stack dump with a message a learner can act on.
 def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
@@ -576,6 +603,9 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
 
     def on_timeout(signum: int, frame: Any) -> None:
         __tracebackhide__ = True
+        if not current.in_phase:  # pytest's own reporting between phases: an exception here ends the run
+            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT_RETRY_S)  # strike in the next phase (or be cancelled)
+            return
         raise LearnerTimeout(messages.timed_out(settings.timeout, current.last_call))
 
     signal.signal(signal.SIGALRM, on_timeout)
