@@ -428,14 +428,22 @@ def test_watch_reruns_the_saved_exercise_and_stops_cleanly_on_ctrl_c(state, tmp_
                 return
         raise AssertionError(f"no {text!r} within {seconds} s:\n{''.join(seen)}")
 
+    following = next((e for e in WRITTEN if e.number > FIRST.number), None)
     try:
         wait_for(f"Now: exercise {FIRST.number:02d}")
         wait_for("Watching")
+        # The run of the exercise worked on is made ready (forked, collected) before its save: it must grade the
+        # file as saved after that. A second is time enough for it to wait at its gate.
+        time.sleep(1)
+        if following is not None:  # a save of another exercise: the run made ready is cancelled, that one runs
+            (target / following.filename).write_text((target / following.filename).read_text(encoding="utf-8"))
+            wait_for(f"{following.number:02d} · ")
+            wait_for("Watching")
         shutil.copy(PROJECT_ROOT / "solutions" / FIRST.filename, target / FIRST.filename)
         wait_for(f"✅ Exercise {FIRST.number:02d} passes")
-        following = next((e for e in WRITTEN if e.number > FIRST.number), None)
         wait_for(f"Now: exercise {following.number:02d}" if following else "🎉 all exercises pass")
         wait_for("Watching")
+        time.sleep(1)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
         wait_for("Stopped watching", seconds=5)
@@ -444,6 +452,20 @@ def test_watch_reruns_the_saved_exercise_and_stops_cleanly_on_ctrl_c(state, tmp_
             process.kill()
             process.wait()
     assert "Traceback" not in "".join(seen)
+    assert not _processes_naming(str(target)), "a run made ready outlived the watcher"
+
+
+def _processes_naming(text: str) -> list[str]:
+    """Processes whose command line names `text` (a fork of the watcher has the watcher's command line)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        if text in line:
+            found.append(f"{cmdline.parent.name}: {line}")
+    return found
 
 
 # --- hard exits: learner code that ends the grading process itself (os._exit) ------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
@@ -69,21 +70,33 @@ class Kata:
         if not files:
             outcome = runner.Run(5, [], "", "")
         elif echo:
-            terminal = self.out.is_terminal
-            outcome = runner.run(
-                files,
-                self.options,
-                extra=extra,
-                echo=self._echo,
-                color=terminal,
-                columns=self.out.width if terminal else None,
-            )
-            if outcome.output and not outcome.output.endswith("\n"):
-                self._echo("\n")  # a process that ended mid-line (os._exit after the progress dots)
+            outcome = self._end_line(runner.run(files, self.options, extra=extra, **self._echoing()))
         else:
             with self.err.status(say("執行測試中…", "running the tests…")):
                 outcome = runner.run(files, self.options, extra=extra)
         return outcome, summarize(outcome.records, chosen, PROJECT_ROOT)
+
+    def ready(self, exercise: Exercise) -> runner.Ready | None:
+        """`exercise`'s run made ready before its file is saved (see runner.Ready), where that is possible."""
+        files = self.test_files([exercise]) if self.written(exercise) else []
+        if not files or not runner.Ready.possible(self.options):
+            return None
+        return runner.Ready(files, self.options, **self._echoing())
+
+    def go(self, ready: runner.Ready, exercise: Exercise) -> tuple[runner.Run, list[ExerciseResult]]:
+        """Grade `exercise` with the run made ready for it: what run([exercise], echo=True) gives."""
+        outcome = self._end_line(ready.go())
+        return outcome, summarize(outcome.records, [exercise], PROJECT_ROOT)
+
+    def _echoing(self) -> dict[str, Any]:
+        """How a run passes pytest's output on to the learner as it comes."""
+        terminal = self.out.is_terminal
+        return {"echo": self._echo, "color": terminal, "columns": self.out.width if terminal else None}
+
+    def _end_line(self, outcome: runner.Run) -> runner.Run:
+        if outcome.output and not outcome.output.endswith("\n"):
+            self._echo("\n")  # a process that ended mid-line (os._exit after the progress dots)
+        return outcome
 
     def run_both(self) -> tuple[tuple[runner.Run, list[ExerciseResult]], tuple[runner.Run, list[ExerciseResult]]]:
         """The whole kata on the solutions and on the stubs at once: two pytest processes, one per core."""

@@ -90,7 +90,10 @@ def _import_file(path: Path, shown: str) -> ModuleType:
             before = current.enter({"importing": shown})
             try:
                 with copying.running(path):  # import-time code may load the reference solution
-                    spec.loader.exec_module(module)
+                    # Compiled from the file as it is now, never from a cached .pyc: Python trusts a .pyc whose
+                    # source has the same size and mtime in whole seconds, and two saves within one second (a
+                    # digit changed, graded in between by `watch`) can match -- the old code would be graded.
+                    exec(compile(path.read_bytes(), str(path), "exec", dont_inherit=True), module.__dict__)
                 _loaded[path] = module
             except SyntaxError as error:
                 line = (error.text or "").rstrip()

@@ -179,22 +179,8 @@ def _run_once(
 ) -> Run:
     with tempfile.TemporaryDirectory(prefix="sqs-kata-") as folder:
         report = Path(folder) / "records.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *QUIET,
-            f"--color={'yes' if color else 'no'}",
-            f"--kata-json={report}",
-            *options.pytest_args(len(test_files)),
-            *extra,
-            *test_files,
-        ]
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
-        if options.lang:
-            env["SQS_KATA_LANG"] = options.lang
-        if columns:
-            env["COLUMNS"] = str(columns)
+        command = _command(test_files, options, report, extra, color)
+        env = _environment(options, columns)
         process: subprocess.Popen[bytes] | warm.ForkedPytest | warm_server.RemotePytest | None = None
         if warm.preloaded():  # a fork of this process: pytest and the libraries are imported already
             process = warm.fork_pytest(command[3:], env, PROJECT_ROOT)
@@ -209,14 +195,93 @@ def _run_once(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
+        return _finish(process, report, command, echo)
+
+
+def _command(
+    test_files: Sequence[str], options: RunOptions, report: Path, extra: Sequence[str], color: bool
+) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *QUIET,
+        f"--color={'yes' if color else 'no'}",
+        f"--kata-json={report}",
+        *options.pytest_args(len(test_files)),
+        *extra,
+        *test_files,
+    ]
+
+
+def _environment(options: RunOptions, columns: int | None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
+    if options.lang:
+        env["SQS_KATA_LANG"] = options.lang
+    if columns:
+        env["COLUMNS"] = str(columns)
+    return env
+
+
+def _finish(
+    process: subprocess.Popen[bytes] | warm.ForkedPytest | warm_server.RemotePytest,
+    report: Path,
+    command: Sequence[str],
+    echo: Callable[[str], None] | None,
+) -> Run:
+    try:
+        output, errors = _collect(process, echo)
+    except KeyboardInterrupt:
+        if isinstance(process, warm_server.RemotePytest):
+            process.interrupt()  # not in the terminal's process group
+        process.wait()  # the child got the same Ctrl-C; let it tidy up (queues, servers)
+        raise
+    return outcome(report, process.wait(), output, errors, command)  # already ended (see _collect)
+
+
+class Ready:
+    """A run of `test_files` on in-process moto, forked before it is needed (for `sqs-kata watch`): pytest has
+    read its options and collected the tests, and waits at a gate (sqs_kata.gate). go() grades -- the learner's
+    code is read then, not before -- and returns what run() would; cancel() ends it unused.
+
+    Only where a run is a fork of this process (warm.preloaded()) and touches no server: a waiting child
+    holds nothing outside itself."""
+
+    def __init__(
+        self,
+        test_files: Sequence[str],
+        options: RunOptions,
+        *,
+        echo: Callable[[str], None] | None = None,
+        color: bool = False,
+        columns: int | None = None,
+    ) -> None:
+        self.test_files = list(test_files)
+        self._options, self._echo, self._color, self._columns = options, echo, color, columns
+        self._folder = tempfile.TemporaryDirectory(prefix="sqs-kata-")
+        self._report = Path(self._folder.name) / "records.json"
+        self._command = _command(test_files, options, self._report, (), color)
+        self._process = warm.fork_pytest(self._command[3:], _environment(options, columns), PROJECT_ROOT, gated=True)
+
+    @staticmethod
+    def possible(options: RunOptions) -> bool:
+        return warm.preloaded() and not backend_names.live(options.backends) and not options.workers(1)
+
+    def go(self) -> Run:
         try:
-            output, errors = _collect(process, echo)
-        except KeyboardInterrupt:
-            if isinstance(process, warm_server.RemotePytest):
-                process.interrupt()  # not in the terminal's process group
-            process.wait()  # the child got the same Ctrl-C; let it tidy up (queues, servers)
-            raise
-        return outcome(report, process.wait(), output, errors, command)  # already ended (see _collect)
+            self._process.open_gate()
+            first = _finish(self._process, self._report, self._command, self._echo)
+        finally:
+            self._folder.cleanup()
+
+        def again(files: Sequence[str]) -> Run:
+            return _run_once(files, self._options, echo=self._echo, color=self._color, columns=self._columns)
+
+        return resumed(first, again)
+
+    def cancel(self) -> None:
+        self._process.cancel()
+        self._folder.cleanup()
 
 
 def outcome(report: Path, returncode: int, output: str, errors: str, command: Sequence[str] = ()) -> Run:

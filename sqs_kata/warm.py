@@ -96,11 +96,31 @@ def _warm_up_moto() -> None:
 class ForkedPytest:
     """The parts of subprocess.Popen the runner uses, for a forked child running pytest.main()."""
 
-    def __init__(self, pid: int, stdout: IO[bytes], stderr: IO[bytes]) -> None:
+    def __init__(self, pid: int, stdout: IO[bytes], stderr: IO[bytes], gate: int | None = None) -> None:
         self.pid = pid
         self.stdout = stdout
         self.stderr = stderr
         self.returncode: int | None = None
+        self._gate = gate  # the write end of a gated child's gate (see fork_pytest)
+
+    def open_gate(self) -> None:
+        """A gated child runs its tests now."""
+        if self._gate is not None:
+            try:
+                os.write(self._gate, b"g")
+            except BrokenPipeError:
+                pass  # the child ended before its gate (pytest could not start): its output says why
+            os.close(self._gate)
+            self._gate = None
+
+    def cancel(self) -> None:
+        """A gated child that was not needed ends without running a test."""
+        if self._gate is not None:
+            os.close(self._gate)  # the child reads end-of-file at its gate and ends quietly
+            self._gate = None
+        self.stdout.close()
+        self.stderr.close()
+        self.wait()
 
     def wait(self) -> int:
         if self.returncode is None:
@@ -109,20 +129,36 @@ class ForkedPytest:
         return self.returncode
 
 
-def fork_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> ForkedPytest:
-    """Run `pytest *args` in a fork of this (preloaded) process, with `env` and `cwd`, its output piped here."""
+def fork_pytest(args: Sequence[str], env: Mapping[str, str], cwd: Path, *, gated: bool = False) -> ForkedPytest:
+    """Run `pytest *args` in a fork of this (preloaded) process, with `env` and `cwd`, its output piped here.
+
+    `gated`: the child configures pytest and collects the tests, then waits at a gate (sqs_kata.gate) until
+    open_gate() -- a run made ready before it is needed, so a save is graded without those steps. The learner's
+    code is imported only when a test runs, so it is read after the gate opens. Only one gated child may wait
+    at a time, and no other fork may be made meanwhile: a fork would keep a copy of the gate open."""
     out_read, out_write = os.pipe()
     err_read, err_write = os.pipe()
+    gate_read, gate_write = os.pipe() if gated else (None, None)
+    if gate_read is not None:
+        args = ["-p", "sqs_kata.gate", *args]
+        env = {**env, GATE_VARIABLE: str(gate_read)}
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child would print what this process had buffered a second time
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(out_read)
         os.close(err_read)
+        if gate_write is not None:
+            os.close(gate_write)
         run_pytest_on(args, env, cwd, out_write, err_write)
     os.close(out_write)
     os.close(err_write)
-    return ForkedPytest(pid, os.fdopen(out_read, "rb"), os.fdopen(err_read, "rb"))
+    if gate_read is not None:
+        os.close(gate_read)
+    return ForkedPytest(pid, os.fdopen(out_read, "rb"), os.fdopen(err_read, "rb"), gate_write)
+
+
+GATE_VARIABLE = "SQS_KATA_GATE_FD"
 
 
 def run_pytest_on(args: Sequence[str], env: Mapping[str, str], cwd: Path, out: int, err: int) -> NoReturn:

@@ -8,7 +8,7 @@ exercises pass. Ctrl-C ends it cleanly.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 
@@ -19,7 +19,7 @@ from sqs_kata.results import ExerciseResult
 
 if TYPE_CHECKING:
     from sqs_kata.app import Kata
-    from sqs_kata.runner import Run
+    from sqs_kata.runner import Ready, Run
 
 # Milliseconds of quiet after a save before the run starts: editors write a file in several steps.
 DEBOUNCE_MS = 300
@@ -39,6 +39,8 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
         return CANNOT_RUN
     runs = 0
     saves = None
+    ready: _Ready | None = None  # the run of the exercise worked on, made ready for its next save
+    saved: Exercise | None = None
     # Every run, the first included, is a fork of this process with pytest, boto3 and moto imported once
     # (sqs_kata.warm): a save is graded without starting Python again.
     warm.preload(moto=not backend_names.live(kata.options.backends))
@@ -59,6 +61,8 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
         )
         changes = next(saves)
         while max_runs is None or runs < max_runs:
+            # The next save is most likely of the exercise worked on (or, all done, of the one saved last).
+            ready = _ready_for(kata, current or saved, ready)
             kata.say_line(
                 f"👀 監看 {folder} 中：存檔就會重跑測試。按 Ctrl-C 結束。",
                 f"👀 Watching {folder}: save a file to re-run the tests. Ctrl-C to stop.",
@@ -66,14 +70,22 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
             )
             while not changes:
                 changes = next(saves)
-            exercise = _saved_exercise(changes) or current
+            saved = _saved_exercise(changes)
+            exercise = saved or current
             changes = set()
             runs += 1
+            if ready is not None and ready.exercise != exercise:
+                _cancel(ready)  # before any other run: a fork made now would hold its gate open
+                ready = None
             if exercise is None:  # everything passed and an unrelated file changed: look at it all again
                 outcome, results = kata.run()
             else:
                 kata.out.rule(Text(f"{exercise.number:02d} · {board.title(exercise)}"), align="left")
-                outcome, [result] = kata.run([exercise], echo=True)
+                if ready is not None:
+                    outcome, [result] = kata.go(ready.run, exercise)
+                    ready = None
+                else:
+                    outcome, [result] = kata.run([exercise], echo=True)
                 if not outcome.problem:
                     if not kata.ended(outcome):
                         board.verdict(kata.out, result, point_onwards=False)
@@ -89,9 +101,29 @@ def watch(kata: Kata, max_runs: int | None = None) -> int:
         kata.say_line("👋 結束監看。", "👋 Stopped watching.")
         return OK
     finally:
+        _cancel(ready)
         if saves is not None:
             saves.close()
     return OK if current is None else FAILING
+
+
+class _Ready(NamedTuple):
+    exercise: Exercise
+    run: Ready
+
+
+def _ready_for(kata: Kata, exercise: Exercise | None, ready: _Ready | None) -> _Ready | None:
+    """The run made ready for `exercise`'s next save: `ready` if it is for it, else a new one (or None)."""
+    if ready is not None and ready.exercise == exercise:
+        return ready
+    _cancel(ready)
+    made = kata.ready(exercise) if exercise is not None else None
+    return _Ready(exercise, made) if exercise is not None and made is not None else None
+
+
+def _cancel(ready: _Ready | None) -> None:
+    if ready is not None:
+        ready.run.cancel()
 
 
 def _saved_exercise(changes: Iterable[tuple[object, str]]) -> Exercise | None:
