@@ -10,6 +10,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from sqs_kata.checks import expect, expect_equal
 from sqs_kata.observe import MAX_RECEIVE, SentRequests, counts, numbered_bodies, receive_all, send_batched
 from sqs_kata.workers import learner_threads
@@ -40,6 +42,10 @@ def test_queue_depth_reads_waiting_and_in_flight_as_sqs_counts_them(sqs, kata, m
               "ints (a delayed message is in neither)", expected=expected, seen=depth)
 
 
+# Long polls held HELD seconds and workers started and joined: over a second when idle, more on a busy machine. This
+# test keeps the usual limit even when a run shortens it for every other test (--timeout, as the selftests do to catch
+# endless loops quickly).
+@pytest.mark.timeout(30)
 def test_start_workers_runs_that_many_workers_at_once_and_stop_joins_them(sqs, kata, make_queue, clock, meter):
     # On moto every empty long poll moves the shared simulated clock on by its wait: with several workers polling,
     # a short visibility timeout could run out while a worker still holds a message, which SQS would not do.
