@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from child_processes import with_plugins
 from sqs_kata import PROJECT_ROOT
 
 
@@ -70,9 +71,9 @@ class SocketAudit:
         config = folder / "aws-config"
         config.write_text("[profile cc104-prod]\nregion = ap-northeast-1\n", encoding="utf-8")
         self.log = folder / "sockets.log"
-        plugins = str(Path(__file__).parent / "plugins")
-        self.env = {**REAL_LOOKING, "AWS_CONFIG_FILE": str(config), "SQS_KATA_SOCKET_AUDIT": str(self.log),
-                    "PYTHONPATH": os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)}
+        self.env = with_plugins(
+            {**REAL_LOOKING, "AWS_CONFIG_FILE": str(config), "SQS_KATA_SOCKET_AUDIT": str(self.log)}
+        )
 
     def recorded(self) -> list[str]:
         return self.log.read_text(encoding="utf-8").splitlines() if self.log.is_file() else []

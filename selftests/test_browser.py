@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from child_processes import processes_mentioning
 from sqs_kata import PROJECT_ROOT, backend_choice, manifest
 
 CHROMIUM = shutil.which("chromium")
@@ -87,21 +88,6 @@ def stop_server(base: str, token: str, process: subprocess.Popen[bytes]) -> None
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def processes_mentioning(marker: str) -> list[str]:
-    """Command lines of live processes that name `marker` (this test's own folder): kernels, browsers, servers."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in command:
-            found.append(f"{entry.name}: {command[:200]}")
-    return found
 
 
 def start_chromium(profile: Path):  # -> selenium.webdriver.Chrome

@@ -25,6 +25,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from child_processes import processes_mentioning
 from sqs_kata import PROJECT_ROOT, manifest, results
 
 EXERCISES = manifest.load()
@@ -452,20 +453,8 @@ def test_watch_reruns_the_saved_exercise_and_stops_cleanly_on_ctrl_c(state, tmp_
             process.kill()
             process.wait()
     assert "Traceback" not in "".join(seen)
-    assert not _processes_naming(str(target)), "a run made ready outlived the watcher"
+    assert not processes_mentioning(str(target)), "a run made ready outlived the watcher"
 
-
-def _processes_naming(text: str) -> list[str]:
-    """Processes whose command line names `text` (a fork of the watcher has the watcher's command line)."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue  # ended meanwhile
-        if text in line:
-            found.append(f"{cmdline.parent.name}: {line}")
-    return found
 
 
 # --- hard exits: learner code that ends the grading process itself (os._exit) ------------------------------

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from child_processes import with_plugins
 from sqs_kata import PROJECT_ROOT, manifest
 
 EXERCISES = manifest.load()
@@ -189,11 +190,9 @@ def test_the_time_limit_never_strikes_between_test_phases(kata_runner):
     """On a busy machine the limit can run out while pytest writes a report between a test's phases; that must
     cost at most that test (its limit then strikes in its next phase), never the run (INTERNALERROR). The kata
     times the test function only; a teacher may time whole tests (timeout_func_only=false), as here."""
-    plugins = str(PROJECT_ROOT / "selftests" / "plugins")
     code, records, output = kata_runner(
-        "--kata-target=solutions", "--timeout=1", "-o", "timeout_func_only=false", "-p", "slow_reports", "--lang=en", FIRST.test_file,
-        env={"SQS_KATA_BACKENDS": "moto", "SQS_KATA_SLOW_REPORTS": "1.5",
-             "PYTHONPATH": os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)})
+        "--kata-target=solutions", "--timeout=1", "-o", "timeout_func_only=false", "-p", "slow_reports", "--lang=en",
+        FIRST.test_file, env=with_plugins({"SQS_KATA_BACKENDS": "moto", "SQS_KATA_SLOW_REPORTS": "1.5"}))
     assert "INTERNALERROR" not in output, output[-3000:]
     assert records and all(not r.get("not_run") for r in records), output[-3000:]
     late = [r for r in records if r["outcome"] != "passed" and "ran longer than" not in r["message"]]

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from child_processes import with_plugins
 from sqs_kata import PROJECT_ROOT, manifest, messages
 from sqs_kata.backends import MotoServerBackend
 
 BACKENDS = [b.strip() for b in os.environ.get("SQS_KATA_BACKENDS", "moto").split(",") if b.strip()]
 SERVERS = [b for b in BACKENDS if b not in ("moto", "aws")] or ["moto-server"]
-PLUGINS = str(PROJECT_ROOT / "selftests" / "plugins")
 # Queues, messages and purges: the exercises where one test's calls could touch another's on a shared server.
 SHARED_SERVER_TESTS = ["tests/test_02_queues.py", "tests/test_03_messages.py", "tests/test_08_batches.py",
                        "tests/test_12_purge.py"]
@@ -36,7 +36,7 @@ def test_the_controller_starts_one_server_and_every_worker_grades_on_it(kata_run
     code, records, output = kata_runner(
         "-n", "3", "-p", "server_census", f"--sqs-backend={backend}", "--kata-target=solutions",
         "tests/test_02_queues.py", "tests/test_12_purge.py",
-        env={"PYTHONPATH": PLUGINS, "SQS_KATA_CENSUS": str(log)})
+        env=with_plugins({"SQS_KATA_CENSUS": str(log)}))
     entries = census(log)
     starts = [e for e in entries if "started" in e]
     tests = [e for e in entries if "test" in e]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from pathlib import Path
 
 import jsonschema
 import pytest
 from rich.console import Console
 
+from child_processes import with_plugins
 from sqs_kata import board, messages, pricing, results
 from sqs_kata.manifest import Exercise
 from sqs_kata.meter import Usage
@@ -29,9 +28,7 @@ EXERCISES = ["tests/test_03_messages.py", "tests/test_07_polling.py", "tests/tes
 def metered_run(kata_runner, tmp_path_factory):
     folder = tmp_path_factory.mktemp("send-counts")
     log = folder / "counts.jsonl"
-    plugins = str(Path(__file__).parent / "plugins")
-    env = {"SQS_KATA_SEND_COUNTS": str(log), "SQS_KATA_BACKENDS": "moto",
-           "PYTHONPATH": os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)}
+    env = with_plugins({"SQS_KATA_SEND_COUNTS": str(log), "SQS_KATA_BACKENDS": "moto"})
     code, records, output = kata_runner("--kata-target=solutions", "--sqs-realism=off", "-p", "send_counter",
                                         *EXERCISES, env=env)
     assert code == 0, output[-3000:]

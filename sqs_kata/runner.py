@@ -12,6 +12,7 @@ never ran, so that no report can read as a pass.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import subprocess
 import sys
@@ -126,9 +127,7 @@ def run(
     Learner code that ends the process (os._exit) costs its own exercise only: what it kept from running is
     graded by a new process (see resumed)."""
 
-    def once(files: Sequence[str]) -> Run:
-        return _run_once(files, options, extra=extra, echo=echo, color=color, columns=columns)
-
+    once = _runner(options, extra=extra, echo=echo, color=color, columns=columns)
     return resumed(once(test_files), once)
 
 
@@ -166,6 +165,18 @@ def resumed(first: Run, rerun: Callable[[list[str]], Run]) -> Run:
 
 def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
+
+
+def _runner(
+    options: RunOptions,
+    *,
+    extra: Sequence[str] = (),
+    echo: Callable[[str], None] | None = None,
+    color: bool = False,
+    columns: int | None = None,
+) -> Callable[[Sequence[str]], Run]:
+    """One pytest run of the test files it is given, with these switches (what resumed() reruns with)."""
+    return functools.partial(_run_once, options=options, extra=extra, echo=echo, color=color, columns=columns)
 
 
 def _run_once(
@@ -256,8 +267,8 @@ class Ready:
         color: bool = False,
         columns: int | None = None,
     ) -> None:
-        self.test_files = list(test_files)
-        self._options, self._echo, self._color, self._columns = options, echo, color, columns
+        self._echo = echo
+        self._again = _runner(options, echo=echo, color=color, columns=columns)  # for the files not reached
         self._folder = tempfile.TemporaryDirectory(prefix="sqs-kata-")
         self._report = Path(self._folder.name) / "records.json"
         self._command = _command(test_files, options, self._report, (), color)
@@ -273,11 +284,7 @@ class Ready:
             first = _finish(self._process, self._report, self._command, self._echo)
         finally:
             self._folder.cleanup()
-
-        def again(files: Sequence[str]) -> Run:
-            return _run_once(files, self._options, echo=self._echo, color=self._color, columns=self._columns)
-
-        return resumed(first, again)
+        return resumed(first, self._again)
 
     def cancel(self) -> None:
         self._process.cancel()

@@ -117,8 +117,10 @@ def _ready_for(kata: Kata, exercise: Exercise | None, ready: _Ready | None) -> _
     if ready is not None and ready.exercise == exercise:
         return ready
     _cancel(ready)
-    made = kata.ready(exercise) if exercise is not None else None
-    return _Ready(exercise, made) if exercise is not None and made is not None else None
+    if exercise is None:
+        return None
+    made = kata.ready(exercise)
+    return _Ready(exercise, made) if made is not None else None
 
 
 def _cancel(ready: _Ready | None) -> None:
